@@ -1,0 +1,351 @@
+"""Typed schemas for every config option, registered in Hydra's ConfigStore.
+
+Each YAML option starts with ``defaults: [/schema/<group>/<name>@_here_, _self_]``, so a misspelled key or a
+value of the wrong type is rejected while Hydra composes, before anything runs. The defaults of every
+option live here and nowhere else. This module imports only the standard library and Hydra: the CLI's
+``--help`` and ``--cfg job`` never pay for torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Optional, TypeVar
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+T = TypeVar("T")
+
+
+def store(path: str) -> Callable[[type[T]], type[T]]:
+    """Register the decorated schema as ``schema/<path>`` in Hydra's ConfigStore."""
+
+    def register(cls: type[T]) -> type[T]:
+        group, _, name = f"schema/{path}".rpartition("/")
+        ConfigStore.instance().store(group=group, name=name, node=cls)
+        return cls
+
+    return register
+
+
+# --------------------------------------------------------------------------- backbone: pure PyTorch feature extractors
+@dataclass
+class BackboneConf:
+    """Any backbone. ``in_shape`` is wired from the data at build time, never typed here."""
+
+    _target_: str = MISSING
+
+
+@store("backbone/mlp")
+@dataclass
+class MLPConf(BackboneConf):
+    """Multi-layer perceptron over the flattened input."""
+
+    _target_: str = "src.backbones.mlp.MLP"
+    depth: int = 2  # hidden layers
+    width: int = 128  # units per hidden layer = out_dim handed to the task
+    activation: str = "relu"  # relu | gelu | silu | tanh
+    dropout: float = 0.0
+    norm: str = "none"  # none | batch | layer
+
+
+@store("backbone/resmlp")
+@dataclass
+class ResMLPConf(BackboneConf):
+    """Residual MLP: pre-LayerNorm blocks with a skip connection."""
+
+    _target_: str = "src.backbones.resmlp.ResMLP"
+    depth: int = 3  # residual blocks
+    width: int = 128  # residual stream width = out_dim
+    expansion: int = 2  # hidden units per block = expansion * width
+    dropout: float = 0.0
+
+
+# --------------------------------------------------------------------------- task: decoder head, loss, metrics
+@dataclass
+class TaskConf:
+    """Any task. ``monitor``/``mode`` drive checkpointing, early stopping and ``optimized_metric``."""
+
+    _target_: str = MISSING
+    monitor: str = MISSING  # a logged metric, e.g. val/acc
+    mode: str = MISSING  # min | max
+
+
+@store("task/classification")
+@dataclass
+class ClassificationConf(TaskConf):
+    """Integer labels learned as categories."""
+
+    _target_: str = "src.tasks.classification.Classification"
+    monitor: str = "val/acc"
+    mode: str = "max"
+    label_smoothing: float = 0.0
+
+
+@store("task/regression")
+@dataclass
+class RegressionConf(TaskConf):
+    """Continuous targets."""
+
+    _target_: str = "src.tasks.regression.Regression"
+    monitor: str = "val/mse"
+    mode: str = "min"
+    loss: str = "mse"  # mse | huber
+    huber_delta: float = 1.0
+
+
+@store("task/integer_regression")
+@dataclass
+class IntegerRegressionConf(TaskConf):
+    """Integer labels learned as one number."""
+
+    _target_: str = "src.tasks.integer_regression.IntegerRegression"
+    monitor: str = "val/mae"
+    mode: str = "min"
+
+
+# --------------------------------------------------------------------------- data and its samplers
+@dataclass
+class SamplerConf:
+    """Any simulated-data sampler. ``seed`` fixes the problem itself (centres, teacher weights)."""
+
+    _target_: str = MISSING
+    seed: int = 0
+
+
+@store("data/sampler/clusters")
+@dataclass
+class ClustersConf(SamplerConf):
+    """Gaussian clusters with centres on a line, so that labels are ordinal."""
+
+    _target_: str = "src.data.samplers.clusters.Clusters"
+    num_classes: int = 5
+    dim: int = 16
+    spacing: float = 4.0  # distance between neighbouring centres, in units of noise
+    noise: float = 1.0  # standard deviation of each cluster
+
+
+@store("data/sampler/teacher")
+@dataclass
+class TeacherConf(SamplerConf):
+    """Continuous targets from a fixed random MLP teacher plus noise."""
+
+    _target_: str = "src.data.samplers.teacher.Teacher"
+    dim: int = 16
+    target_dim: int = 1
+    hidden: int = 32
+    noise: float = 0.1  # target noise, relative to the teacher's unit-variance output
+
+
+@dataclass
+class DataConf:
+    """Any DataModule."""
+
+    _target_: str = MISSING
+    batch_size: int = 128
+    num_workers: int = 0
+
+
+@store("data/simulated")
+@dataclass
+class SimulatedDataConf(DataConf):
+    """Simulated data: a sampler draws whole batches from a seeded stream."""
+
+    _target_: str = "src.data.simulated.SimulatedDataModule"
+    sampler: SamplerConf = MISSING
+    num_train: int = 8192  # fresh samples every epoch
+    num_val: int = 2048  # fixed by seed
+    num_test: int = 2048  # fixed by seed
+    seed: int = "${seed}"  # type: ignore[assignment]
+
+
+# --------------------------------------------------------------------------- optimisation
+@dataclass
+class OptimizerConf:
+    """Any torch optimizer, built as a partial; TriadModule passes the parameters."""
+
+    _target_: str = MISSING
+    _partial_: bool = True
+    lr: float = MISSING
+
+
+@store("optimizer/adamw")
+@dataclass
+class AdamWConf(OptimizerConf):
+    """AdamW."""
+
+    _target_: str = "torch.optim.AdamW"
+    lr: float = 3e-3
+    weight_decay: float = 0.01
+
+
+@store("optimizer/sgd")
+@dataclass
+class SGDConf(OptimizerConf):
+    """SGD with momentum."""
+
+    _target_: str = "torch.optim.SGD"
+    lr: float = 0.05
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    nesterov: bool = False
+
+
+@dataclass
+class SchedulerConf:
+    """Any torch LR scheduler, built as a partial; stepped once per epoch."""
+
+    _target_: str = MISSING
+    _partial_: bool = True
+
+
+@store("scheduler/cosine")
+@dataclass
+class CosineConf(SchedulerConf):
+    """Cosine decay over the whole run."""
+
+    _target_: str = "torch.optim.lr_scheduler.CosineAnnealingLR"
+    T_max: int = "${trainer.max_epochs}"  # type: ignore[assignment]
+    eta_min: float = 0.0
+
+
+@store("scheduler/plateau")
+@dataclass
+class PlateauConf(SchedulerConf):
+    """Lower the LR when the task's monitored metric stops improving."""
+
+    _target_: str = "torch.optim.lr_scheduler.ReduceLROnPlateau"
+    mode: str = "${task.mode}"
+    factor: float = 0.5
+    patience: int = 2
+
+
+# --------------------------------------------------------------------------- trainer, callbacks, loggers, paths
+@store("trainer/default")
+@dataclass
+class TrainerConf:
+    """The Lightning Trainer arguments a run usually touches (any other one: ``+trainer.<arg>=...``)."""
+
+    _target_: str = "lightning.pytorch.Trainer"
+    accelerator: str = "auto"
+    devices: Any = "auto"
+    num_nodes: int = 1
+    strategy: str = "auto"
+    precision: Any = "32-true"
+    max_epochs: int = 10
+    min_epochs: Optional[int] = None
+    check_val_every_n_epoch: int = 1
+    log_every_n_steps: int = 10
+    gradient_clip_val: Optional[float] = None
+    accumulate_grad_batches: int = 1
+    deterministic: Any = False
+    fast_dev_run: Any = False  # true, or a number of batches
+    limit_train_batches: Optional[Any] = None
+    limit_val_batches: Optional[Any] = None
+    limit_test_batches: Optional[Any] = None
+    overfit_batches: Any = 0.0
+    detect_anomaly: bool = False
+    enable_progress_bar: bool = True
+    default_root_dir: str = "${paths.output_dir}"
+
+
+@dataclass
+class ModelCheckpointConf:
+    """Keep the best checkpoint by the task's monitored metric, and the last one."""
+
+    _target_: str = "lightning.pytorch.callbacks.ModelCheckpoint"
+    dirpath: str = "${paths.output_dir}/checkpoints"
+    filename: str = "best"
+    monitor: str = "${task.monitor}"
+    mode: str = "${task.mode}"
+    save_top_k: int = 1
+    save_last: bool = True
+    auto_insert_metric_name: bool = False
+
+
+@dataclass
+class EarlyStoppingConf:
+    """Stop when the task's monitored metric has not improved for ``patience`` epochs."""
+
+    _target_: str = "lightning.pytorch.callbacks.EarlyStopping"
+    monitor: str = "${task.monitor}"
+    mode: str = "${task.mode}"
+    patience: int = 5
+    min_delta: float = 0.0
+
+
+@store("callbacks/base")
+@dataclass
+class CallbacksConf:
+    """Named callbacks; an entry left null is off."""
+
+    model_checkpoint: Optional[ModelCheckpointConf] = None
+    early_stopping: Optional[EarlyStoppingConf] = None
+
+
+@dataclass
+class CSVLoggerConf:
+    """Metrics to ``<run dir>/metrics.csv``: embedded, no server."""
+
+    _target_: str = "lightning.pytorch.loggers.CSVLogger"
+    save_dir: str = "${paths.output_dir}"
+    name: str = ""
+    version: str = ""
+
+
+@store("logger/base")
+@dataclass
+class LoggerConf:
+    """Named loggers; an entry left null is off."""
+
+    csv: Optional[CSVLoggerConf] = None
+
+
+@store("paths/default")
+@dataclass
+class PathsConf:
+    """Where data and runs live; ``DATA_DIR`` and ``LOG_DIR`` (shell or ``.env``) move them."""
+
+    root_dir: str = "${oc.env:PROJECT_ROOT,.}"
+    data_dir: str = "${oc.env:DATA_DIR,${paths.root_dir}/data}"
+    log_dir: str = "${oc.env:LOG_DIR,${paths.root_dir}/logs}"
+    output_dir: str = "${hydra:runtime.output_dir}"
+
+
+# --------------------------------------------------------------------------- roots
+@dataclass
+class RunConf:
+    """What train and eval share."""
+
+    job_name: str = MISSING  # logs/<job_name>/runs/...
+    seed: int = 42
+    trainer: TrainerConf = MISSING
+    callbacks: CallbacksConf = MISSING
+    logger: LoggerConf = MISSING
+    paths: PathsConf = MISSING
+
+
+@store("train")
+@dataclass
+class TrainConf(RunConf):
+    """Root of ``python -m src.train``."""
+
+    job_name: str = "train"
+    backbone: BackboneConf = MISSING
+    task: TaskConf = MISSING
+    data: DataConf = MISSING
+    optimizer: OptimizerConf = MISSING
+    scheduler: Optional[SchedulerConf] = None
+    ckpt_path: Optional[str] = None  # resume training from this checkpoint
+    test: bool = True  # test the best checkpoint after fitting
+    optimized_metric: Optional[str] = "${task.monitor}"  # value returned to sweepers
+
+
+@store("eval")
+@dataclass
+class EvalConf(RunConf):
+    """Root of ``python -m src.eval``: the model, task and data come from the checkpoint's own config."""
+
+    job_name: str = "eval"
+    ckpt_path: str = MISSING

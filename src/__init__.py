@@ -1,0 +1,1 @@
+"""tasktriad: a backbone, a task and a data source, composed into one LightningModule."""

@@ -1,0 +1,34 @@
+"""MLP backbone."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from einops.layers.torch import Rearrange
+from torch import Tensor, nn
+
+from src.backbones.layers import ACTIVATIONS, NORMS, choose
+
+
+class MLP(nn.Module):
+    """Flatten, then ``depth`` × [Linear → norm → activation → dropout].  (B, *in_shape) -> (B, width)."""
+
+    def __init__(
+        self, *, in_shape: Sequence[int], depth: int, width: int, activation: str, dropout: float, norm: str
+    ) -> None:
+        super().__init__()
+        if depth < 1 or width < 1:
+            raise ValueError(f"need depth >= 1 and width >= 1, got depth={depth}, width={width}")
+        act, make_norm = choose("activation", activation, ACTIVATIONS), choose("norm", norm, NORMS)
+        layers: list[nn.Module] = [Rearrange("b ... -> b (...)")]  # any input shape -> (B, prod(in_shape))
+        fan_in = math.prod(in_shape)
+        for _ in range(depth):
+            layers += [nn.Linear(fan_in, width), make_norm(width), act(), nn.Dropout(dropout)]
+            fan_in = width
+        self.net = nn.Sequential(*layers)
+        self.out_dim = width
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(B, *in_shape) -> (B, out_dim)."""
+        return self.net(x)

@@ -1,0 +1,33 @@
+"""Evaluate: ``python -m src.eval ckpt_path=<checkpoint>``, with the config of the run that wrote it."""
+
+from __future__ import annotations
+
+import hydra
+from omegaconf import DictConfig
+
+import schemas  # noqa: F401  (registers the config schemas)
+from src.utils.env import load_env
+
+load_env()
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="eval")
+def main(cfg: DictConfig) -> dict[str, float]:
+    """Rebuild the run's data, backbone and task from the checkpoint, test it, print the metrics."""
+    from src.utils.reporting import reported, validate  # torch is imported only once the config is composed
+
+    with reported():
+        validate(cfg)
+        from src.utils import build, checkpoint, env, instantiators, results
+
+        env.prepare_run(cfg.seed)
+        datamodule, model = build.build_triad(checkpoint.load_run_config(cfg.ckpt_path))
+        trainer = instantiators.instantiate_trainer(cfg)
+        trainer.test(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path, verbose=False)
+        metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+        results.show_metrics(metrics, title=f"{cfg.job_name}: test metrics")
+        return metrics
+
+
+if __name__ == "__main__":
+    main()

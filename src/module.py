@@ -1,0 +1,92 @@
+"""TriadModule: the one LightningModule, knowing only the backbone, task and optimiser contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import lightning.pytorch as pl
+from torch import Tensor, nn
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+
+from src.tasks.base import Task
+
+OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
+SchedulerFactory = Callable[[Optimizer], LRScheduler | ReduceLROnPlateau]
+
+
+class TriadModule(pl.LightningModule):
+    """forward = backbone → task decoder; the task supplies the loss and the metrics.
+
+    It receives built objects and partials, never a config. ``hparams`` is the run's plain config (a dict
+    of primitives), saved into checkpoints so that they load with ``torch.load(weights_only=True)`` and
+    so that ``src.eval`` can rebuild the run.
+    """
+
+    def __init__(
+        self,
+        backbone: nn.Module,
+        task: Task,
+        optimizer: OptimizerFactory,
+        scheduler: SchedulerFactory | None = None,
+        hparams: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.backbone, self.task = backbone, task
+        self.optimizer_factory, self.scheduler_factory = optimizer, scheduler
+        self.save_hyperparameters(hparams or {})
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Raw task outputs for a batch of inputs."""
+        return self.task(self.backbone(x))
+
+    def _step(self, batch: tuple[Tensor, ...], stage: str) -> Tensor:
+        x, y = batch[0], batch[1]
+        out = self(x)
+        loss = self.task.loss(out, y)
+        self.task.update_metrics(stage, out, y)
+        # Epoch-level only: Lightning then reduces (and, under DDP, syncs) once per epoch, not per step.
+        self.log(f"{stage}/loss", loss, on_step=False, on_epoch=True, prog_bar=True, sync_dist=True, batch_size=len(x))
+        return loss
+
+    def training_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> Tensor:
+        """One optimisation step's loss."""
+        return self._step(batch, "train")
+
+    def validation_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> None:
+        """Accumulate validation loss and metrics."""
+        self._step(batch, "val")
+
+    def test_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> None:
+        """Accumulate test loss and metrics."""
+        self._step(batch, "test")
+
+    def predict_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> dict[str, Tensor]:
+        """The task's post-processed predictions."""
+        return self.task.postprocess(self(batch[0]))
+
+    def _log_epoch_metrics(self, stage: str) -> None:
+        metrics = self.task.metrics(stage)
+        self.log_dict(metrics.compute(), prog_bar=stage == "val")  # torchmetrics syncs ranks in compute()
+        metrics.reset()
+
+    def on_train_epoch_end(self) -> None:
+        """Log the epoch's training metrics."""
+        self._log_epoch_metrics("train")
+
+    def on_validation_epoch_end(self) -> None:
+        """Log the epoch's validation metrics."""
+        self._log_epoch_metrics("val")
+
+    def on_test_epoch_end(self) -> None:
+        """Log the test metrics."""
+        self._log_epoch_metrics("test")
+
+    def configure_optimizers(self) -> Any:
+        """The configured optimizer, and the scheduler stepped per epoch on the task's monitored metric."""
+        optimizer = self.optimizer_factory(self.parameters())
+        if self.scheduler_factory is None:
+            return optimizer
+        scheduler = {"scheduler": self.scheduler_factory(optimizer), "interval": "epoch", "monitor": self.task.monitor}
+        return {"optimizer": optimizer, "lr_scheduler": scheduler}

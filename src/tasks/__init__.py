@@ -1,0 +1,1 @@
+"""Tasks: decoder head, loss, target handling, metrics and prediction post-processing."""

@@ -1,0 +1,54 @@
+"""Integer regression: the same integer labels as classification, learned as one number."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import torch.nn.functional as F
+from torch import Tensor
+from torchmetrics import MeanAbsoluteError, MetricCollection
+from torchmetrics.classification import MulticlassAccuracy
+from torchmetrics.wrappers import LambdaInputTransformer
+
+from src.data.spec import DataSpec
+from src.tasks.base import Task
+
+
+def round_into_range(value: Tensor, high: int) -> Tensor:
+    """Nearest label in 0..high."""
+    return value.round().clamp(0, high).long()
+
+
+class IntegerRegression(Task):
+    """Linear head to one value, MSE on the label value; MAE and accuracy of the rounded prediction.
+
+    Where classification treats labels as unrelated categories, this uses their order: predicting 3 for
+    a 4 costs less than predicting 0.
+    """
+
+    accepts = ("integer",)
+
+    def output_dim(self, spec: DataSpec) -> int:
+        """A single number."""
+        return 1
+
+    def make_metrics(self, spec: DataSpec) -> MetricCollection:
+        """MAE of the value; accuracy of the value rounded and clamped into the label range."""
+        k = int(spec.num_classes)
+        rounded_acc = LambdaInputTransformer(
+            MulticlassAccuracy(k, average="micro"), transform_pred=partial(round_into_range, high=k - 1)
+        )
+        return MetricCollection({"mae": MeanAbsoluteError(), "acc": rounded_acc})
+
+    def metric_inputs(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+        """(B,) values against (B,) float labels; the accuracy metric rounds the values itself."""
+        return out.squeeze(-1), y
+
+    def loss(self, out: Tensor, y: Tensor) -> Tensor:
+        """MSE of the (B, 1) values against the labels as numbers."""
+        return F.mse_loss(out.squeeze(-1), y.float())
+
+    def postprocess(self, out: Tensor) -> dict[str, Tensor]:
+        """The raw value and the nearest label."""
+        value = out.squeeze(-1)
+        return {"value": value, "pred": round_into_range(value, int(self.spec.num_classes) - 1)}

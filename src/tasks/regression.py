@@ -1,0 +1,40 @@
+"""Regression: continuous targets."""
+
+from __future__ import annotations
+
+import torch.nn.functional as F
+from torch import Tensor
+from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection, R2Score
+
+from src.data.spec import DataSpec
+from src.tasks.base import Task
+
+
+class Regression(Task):
+    """Linear head to target_dim values, MSE or Huber loss, MSE/MAE/R² metrics."""
+
+    accepts = ("continuous",)
+
+    def __init__(self, *, loss: str, huber_delta: float, monitor: str, mode: str) -> None:
+        super().__init__(monitor=monitor, mode=mode)
+        if loss not in ("mse", "huber"):
+            raise ValueError(f"loss must be mse or huber, got {loss!r}")
+        self.loss_name, self.huber_delta = loss, huber_delta
+
+    def output_dim(self, spec: DataSpec) -> int:
+        """One output per target dimension."""
+        return int(spec.target_dim)
+
+    def make_metrics(self, spec: DataSpec) -> MetricCollection:
+        """MSE, MAE and R² (averaged over target dimensions)."""
+        return MetricCollection({"mse": MeanSquaredError(), "mae": MeanAbsoluteError(), "r2": R2Score()})
+
+    def loss(self, out: Tensor, y: Tensor) -> Tensor:
+        """MSE or Huber of (B, D) outputs against (B, D) targets."""
+        if self.loss_name == "huber":
+            return F.huber_loss(out, y, delta=self.huber_delta)
+        return F.mse_loss(out, y)
+
+    def postprocess(self, out: Tensor) -> dict[str, Tensor]:
+        """The predicted values."""
+        return {"pred": out}

@@ -1,0 +1,36 @@
+"""Train: ``python -m src.train [group=option ...] [key=value ...]`` (``--help`` lists the options)."""
+
+from __future__ import annotations
+
+import hydra
+from omegaconf import DictConfig
+
+import schemas  # noqa: F401  (registers the config schemas)
+from src.utils.env import load_env
+
+load_env()
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="train")
+def main(cfg: DictConfig) -> float | None:
+    """Fit, test the best checkpoint, print the final metrics; return ``optimized_metric`` for sweepers."""
+    from src.utils.reporting import reported, validate  # torch is imported only once the config is composed
+
+    with reported():
+        validate(cfg)
+        from src.utils import build, env, instantiators, results
+
+        env.prepare_run(cfg.seed)
+        datamodule, model = build.build_triad(cfg)
+        trainer = instantiators.instantiate_trainer(cfg)
+        trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+        metrics = results.fit_metrics(trainer)
+        if cfg.test:
+            trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
+            metrics |= {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("test/")}
+        results.show_metrics(metrics, title=f"{cfg.job_name}: final metrics")
+        return results.optimized_value(metrics, cfg.optimized_metric)
+
+
+if __name__ == "__main__":
+    main()

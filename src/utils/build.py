@@ -1,0 +1,72 @@
+"""Assemble data, task and backbone into a TriadModule, checking that they fit first."""
+
+from __future__ import annotations
+
+import logging
+
+import lightning.pytorch as pl
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from hydra.utils import get_class, instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from src.data.spec import DataSpec
+from src.module import TriadModule
+from src.tasks.base import Task
+from src.utils.errors import IncompatibleDataError
+
+log = logging.getLogger(__name__)
+
+
+def build_triad(cfg: DictConfig) -> tuple[pl.LightningDataModule, TriadModule]:
+    """Data first (its spec wires the rest), then the task is checked against it, then the model is built."""
+    log.info(f"Data: <{cfg.data._target_}>")
+    datamodule = instantiate(cfg.data)
+    spec: DataSpec = datamodule.spec
+    log.info(f"Data spec: in_shape={spec.in_shape}, {spec.describe()}")
+    task: Task = instantiate(cfg.task)
+    check_fit(task, spec)
+    log.info(f"Backbone: <{cfg.backbone._target_}>")
+    backbone = instantiate(cfg.backbone, in_shape=tuple(spec.in_shape))
+    task.build(backbone.out_dim, spec)
+    log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
+    module = TriadModule(
+        backbone,
+        task,
+        optimizer=instantiate(cfg.optimizer),
+        scheduler=instantiate(cfg.scheduler) if cfg.scheduler is not None else None,
+        hparams={"config": OmegaConf.to_container(cfg, resolve=True)},
+    )
+    return datamodule, module
+
+
+def check_fit(task: Task, spec: DataSpec) -> None:
+    """Raise one message naming the task, the data's targets and the tasks that would fit."""
+    try:
+        task.check(spec)
+    except IncompatibleDataError as err:
+        chosen = _choice("task") or type(task).__name__
+        data = "/".join(filter(None, [_choice("data"), _choice("data/sampler")]))
+        fitting = ", ".join(f"task={name}" for name in fitting_tasks(spec)) or "none of the shipped tasks"
+        raise IncompatibleDataError(
+            f"task={chosen} does not fit data={data or '?'}: {err}.\n  Tasks that fit this data: {fitting}."
+        ) from err
+
+
+def fitting_tasks(spec: DataSpec) -> list[str]:
+    """Every option of the ``task`` config group whose class accepts ``spec``'s targets."""
+    if not GlobalHydra.instance().is_initialized():
+        return []
+    loader = GlobalHydra.instance().config_loader()
+    fitting = []
+    for name in loader.get_group_options("task"):
+        node = loader.load_configuration("train", overrides=[f"task={name}"], run_mode=RunMode.RUN).task
+        if get_class(node._target_).fits(spec):
+            fitting.append(name)
+    return fitting
+
+
+def _choice(group: str) -> str | None:
+    return HydraConfig.get().runtime.choices.get(group) if HydraConfig.initialized() else None
+

@@ -1,0 +1,11 @@
+"""Errors a user can fix: reported as one message, without a traceback on screen."""
+
+from __future__ import annotations
+
+
+class TriadError(Exception):
+    """A problem with the user's input (config, data, files) whose message says what to do."""
+
+
+class IncompatibleDataError(TriadError):
+    """The chosen task cannot learn the targets the chosen data provides."""

@@ -1,0 +1,51 @@
+"""Collect a run's final metrics, show them as a table, and pick the value sweepers optimise."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import lightning.pytorch as pl
+from rich.console import Console
+from rich.table import Table
+
+log = logging.getLogger(__name__)
+
+
+def fit_metrics(trainer: pl.Trainer) -> dict[str, float]:
+    """Metrics at the end of fitting; the monitored metric is taken at the best checkpoint's epoch."""
+    metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+    checkpoint = trainer.checkpoint_callback
+    if checkpoint is not None and checkpoint.best_model_score is not None and checkpoint.monitor:
+        metrics[checkpoint.monitor] = float(checkpoint.best_model_score)
+    return metrics
+
+
+def best_checkpoint(trainer: pl.Trainer) -> str | None:
+    """Path of the best checkpoint, or None (no checkpointing, or fast_dev_run) to test the current weights."""
+    checkpoint = trainer.checkpoint_callback
+    path = getattr(checkpoint, "best_model_path", "") if checkpoint is not None else ""
+    if not path:
+        log.warning("No best checkpoint was saved: testing the weights at the end of training.")
+    return path or None
+
+
+def show_metrics(metrics: dict[str, float], title: str) -> None:
+    """Print the metrics as a table, stage by stage."""
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name in sorted(metrics, key=lambda n: (n.split("/")[0] != "test", n)):
+        table.add_row(name, f"{metrics[name]:.4f}")
+    Console().print(table)
+
+
+def optimized_value(metrics: dict[str, float], name: str | None) -> float | None:
+    """The value of ``optimized_metric`` for sweepers; None (with a warning) if it was not logged."""
+    if name is None:
+        return None
+    value = metrics.get(name)
+    if value is None or math.isnan(value):
+        log.warning(f"optimized_metric={name} was not logged; logged: {sorted(metrics)}")
+        return None
+    return value
