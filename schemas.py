@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
@@ -234,16 +234,16 @@ class TrainerConf:
     strategy: str = "auto"
     precision: Any = "32-true"
     max_epochs: int = 10
-    min_epochs: Optional[int] = None
+    min_epochs: int | None = None
     check_val_every_n_epoch: int = 1
     log_every_n_steps: int = 10
-    gradient_clip_val: Optional[float] = None
+    gradient_clip_val: float | None = None
     accumulate_grad_batches: int = 1
     deterministic: Any = False
     fast_dev_run: Any = False  # true, or a number of batches
-    limit_train_batches: Optional[Any] = None
-    limit_val_batches: Optional[Any] = None
-    limit_test_batches: Optional[Any] = None
+    limit_train_batches: Any | None = None
+    limit_val_batches: Any | None = None
+    limit_test_batches: Any | None = None
     overfit_batches: Any = 0.0
     detect_anomaly: bool = False
     enable_progress_bar: bool = True
@@ -280,8 +280,8 @@ class EarlyStoppingConf:
 class CallbacksConf:
     """Named callbacks; an entry left null is off."""
 
-    model_checkpoint: Optional[ModelCheckpointConf] = None
-    early_stopping: Optional[EarlyStoppingConf] = None
+    model_checkpoint: ModelCheckpointConf | None = None
+    early_stopping: EarlyStoppingConf | None = None
 
 
 @dataclass
@@ -299,7 +299,7 @@ class CSVLoggerConf:
 class LoggerConf:
     """Named loggers; an entry left null is off."""
 
-    csv: Optional[CSVLoggerConf] = None
+    csv: CSVLoggerConf | None = None
 
 
 @store("paths/default")
@@ -336,10 +336,10 @@ class TrainConf(RunConf):
     task: TaskConf = MISSING
     data: DataConf = MISSING
     optimizer: OptimizerConf = MISSING
-    scheduler: Optional[SchedulerConf] = None
-    ckpt_path: Optional[str] = None  # resume training from this checkpoint
+    scheduler: SchedulerConf | None = None
+    ckpt_path: str | None = None  # resume training from this checkpoint
     test: bool = True  # test the best checkpoint after fitting
-    optimized_metric: Optional[str] = "${task.monitor}"  # value returned to sweepers
+    optimized_metric: str | None = "${task.monitor}"  # value returned to sweepers
 
 
 @store("eval")

@@ -47,7 +47,15 @@ class TriadModule(pl.LightningModule):
         loss = self.task.loss(out, y)
         self.task.update_metrics(stage, out, y)
         # Epoch-level only: Lightning then reduces (and, under DDP, syncs) once per epoch, not per step.
-        self.log(f"{stage}/loss", loss, on_step=False, on_epoch=True, prog_bar=True, sync_dist=True, batch_size=len(x))
+        self.log(
+            f"{stage}/loss",
+            loss,
+            on_step=False,
+            on_epoch=True,
+            prog_bar=True,
+            sync_dist=True,
+            batch_size=len(x),
+        )
         return loss
 
     def training_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> Tensor:
@@ -88,5 +96,9 @@ class TriadModule(pl.LightningModule):
         optimizer = self.optimizer_factory(self.parameters())
         if self.scheduler_factory is None:
             return optimizer
-        scheduler = {"scheduler": self.scheduler_factory(optimizer), "interval": "epoch", "monitor": self.task.monitor}
+        scheduler = {
+            "scheduler": self.scheduler_factory(optimizer),
+            "interval": "epoch",
+            "monitor": self.task.monitor,
+        }
         return {"optimizer": optimizer, "lr_scheduler": scheduler}

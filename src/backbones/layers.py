@@ -6,8 +6,17 @@ from collections.abc import Callable
 
 from torch import nn
 
-ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {"relu": nn.ReLU, "gelu": nn.GELU, "silu": nn.SiLU, "tanh": nn.Tanh}
-NORMS: dict[str, Callable[[int], nn.Module]] = {"none": lambda _: nn.Identity(), "batch": nn.BatchNorm1d, "layer": nn.LayerNorm}
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "tanh": nn.Tanh,
+}
+NORMS: dict[str, Callable[[int], nn.Module]] = {
+    "none": lambda _: nn.Identity(),
+    "batch": nn.BatchNorm1d,
+    "layer": nn.LayerNorm,
+}
 
 
 def choose(kind: str, name: str, options: dict[str, Callable]) -> Callable:

@@ -54,7 +54,9 @@ class Task(nn.Module, ABC):
             setattr(self, f"{stage}_metrics", metrics.clone(prefix=f"{stage}/"))
         logged = [f"{stage}/{name}" for stage in STAGES for name in ["loss", *metrics.keys()]]
         if self.monitor not in logged:
-            raise TriadError(f"task.monitor={self.monitor} is not logged by {type(self).__name__}; choose one of {logged}")
+            raise TriadError(
+                f"task.monitor={self.monitor} is not logged by {type(self).__name__}; choose one of {logged}"
+            )
 
     def forward(self, features: Tensor) -> Tensor:
         """Features -> raw outputs (logits, values)."""

@@ -69,4 +69,3 @@ def fitting_tasks(spec: DataSpec) -> list[str]:
 
 def _choice(group: str) -> str | None:
     return HydraConfig.get().runtime.choices.get(group) if HydraConfig.initialized() else None
-

@@ -14,7 +14,9 @@ def load_run_config(path: str) -> DictConfig:
     """The resolved config of the run that wrote ``path``, loaded with ``weights_only=True``."""
     file = Path(path)
     if not file.is_file():
-        raise TriadError(f"checkpoint not found: {file}. Pass ckpt_path=<run dir>/checkpoints/best.ckpt (or last.ckpt).")
+        raise TriadError(
+            f"checkpoint not found: {file}. Pass ckpt_path=<run dir>/checkpoints/best.ckpt (or last.ckpt)."
+        )
     try:
         checkpoint = torch.load(file, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for truncated or foreign files

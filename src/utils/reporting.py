@@ -19,7 +19,9 @@ EXIT_USER_ERROR = 2
 
 def validate(cfg: DictConfig) -> None:
     """Report every missing value and every broken interpolation at once, before anything is built."""
-    problems = [f"{key}: no value given (set it on the command line: {key}=...)" for key in sorted(OmegaConf.missing_keys(cfg))]
+    problems = [
+        f"{key}: no value given (set it on the command line: {key}=...)" for key in sorted(OmegaConf.missing_keys(cfg))
+    ]
     try:
         OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
     except OmegaConfBaseException as err:

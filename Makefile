@@ -1,0 +1,38 @@
+# tasktriad — the two everyday commands:   make train   |   make test
+# Both create .venv on first use (python3 -m venv + pip install -e ".[dev]") and re-install only when
+# pyproject.toml changes. Extra arguments for a run:  make train ARGS="task=integer_regression"
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: help install train test lint format clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { echo "Creating $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing tasktriad and its dependencies into $(VENV) (first time: about 2 minutes) ..."
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install (only if pyproject.toml changed)
+
+train: $(STAMP)  ## train the default experiment (ARGS="key=value ..." to override)
+	$(BIN)/python -m src.train $(ARGS)
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+format: $(STAMP)  ## apply ruff's formatting
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:  ## remove caches (keeps .venv and logs/)
+	rm -rf .pytest_cache .ruff_cache **/__pycache__

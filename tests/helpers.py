@@ -1,0 +1,51 @@
+"""Shared test helpers: compose configs like the CLI does, list config options, run the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, open_dict, read_write
+
+import schemas  # noqa: F401  (registers the schemas, as the entry points do)
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+
+
+def options(group: str) -> list[str]:
+    """The option names of a config group, read from its folder (so a new YAML is tested automatically)."""
+    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
+
+
+def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:
+    """Compose a root config with the Hydra node set, exactly as the CLI would, writing into ``out_dir``."""
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose(config_name, overrides=overrides, return_hydra_config=True)
+        with read_write(cfg.hydra), open_dict(cfg.hydra):
+            cfg.hydra.runtime.output_dir = str(out_dir)
+            cfg.hydra.job.num = 0
+        HydraConfig.instance().set_config(cfg)
+        with open_dict(cfg):
+            del cfg["hydra"]
+        return cfg
+
+
+def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
+    """A training config sized for tests: small data, one short epoch, no progress bar."""
+    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256", "trainer.enable_progress_bar=false"]
+    return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)
+
+
+def run_cli(module: str, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``python -m <module> <args>`` as a user would; output captured as text."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
+    )

@@ -1,0 +1,120 @@
+"""Every option file extends its schema, composes, and agrees with its schema and its target's signature."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from pathlib import Path
+
+import pytest
+from hydra.core.config_store import ConfigStore
+from hydra.errors import ConfigCompositionException
+from hydra.utils import get_object
+from omegaconf import MISSING, OmegaConf
+
+from tests.helpers import CONFIGS, compose_cfg
+
+OPTION_FILES = sorted(p.relative_to(CONFIGS) for p in CONFIGS.rglob("*.yaml") if p.parent != CONFIGS)
+GROUP_FILES = [p for p in OPTION_FILES if p.parts[0] != "hydra"]  # hydra/ configures Hydra itself
+# Arguments the framework wires at build time instead of the user typing them.
+WIRED = {"in_shape", "params", "optimizer", "callbacks", "logger"}
+
+
+def schema_nodes() -> list[tuple[str, type]]:
+    """Every dataclass registered under schema/ in the ConfigStore, with its path."""
+    found: list[tuple[str, type]] = []
+
+    def walk(tree: dict, prefix: str) -> None:
+        for key, value in tree.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}/{key}")
+            else:
+                found.append((f"{prefix}/{key.removesuffix('.yaml')}", OmegaConf.get_type(value.node)))
+
+    walk(ConfigStore.instance().repo["schema"], "schema")
+    return found
+
+
+def target_schemas() -> list[type]:
+    """Every schema with a concrete _target_, including those nested in containers (callbacks, loggers)."""
+    seen: list[type] = []
+
+    def visit(cls: type) -> None:
+        if cls not in seen:
+            seen.append(cls)
+            for hint in typing.get_type_hints(cls).values():
+                for arg in typing.get_args(hint) or (hint,):
+                    if dataclasses.is_dataclass(arg):
+                        visit(arg)
+
+    for _, cls in schema_nodes():
+        visit(cls)
+    return [c for c in seen if any(f.name == "_target_" and f.default is not MISSING for f in dataclasses.fields(c))]
+
+
+@pytest.mark.parametrize("option", OPTION_FILES, ids=str)
+def test_every_option_composes_and_resolves(option: Path, tmp_path: Path) -> None:
+    group = str(option.parent) if option.parts[0] != "hydra" else None
+    overrides = [f"{group}={option.stem}"] if group else []
+    cfg = compose_cfg("train", overrides, tmp_path)
+    container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    assert isinstance(container, dict) and container["paths"]["output_dir"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("option", GROUP_FILES, ids=str)
+def test_every_option_extends_its_schema_and_states_its_defaults(option: Path) -> None:
+    raw = OmegaConf.load(CONFIGS / option)
+    text = (CONFIGS / option).read_text()
+    assert text.startswith("#"), f"{option} must start with a comment saying what it is and how to run it"
+    assert "python -m src." in text, f"{option}: the header comment must show a command line that uses it"
+    if "defaults" not in raw:  # a "none" option: the group set to null at the global level
+        assert text.splitlines()[0] == "# @package _global_" and list(raw.values()) == [None], option
+        return
+    first = raw.defaults[0]
+    assert isinstance(first, str) and first.startswith("/schema/") and first.endswith("@_here_"), option
+    schema = OmegaConf.get_type(ConfigStore.instance().load(first[1:].removesuffix("@_here_") + ".yaml").node)
+    expected = OmegaConf.to_container(OmegaConf.structured(schema), resolve=False)
+    stated = OmegaConf.to_container(raw, resolve=False)
+    stated.pop("defaults")
+
+    def compare(stated: dict, expected: dict | None, where: str) -> None:
+        for key, value in stated.items():
+            default = (expected or {}).get(key)
+            if isinstance(value, dict) and (default is None or isinstance(default, dict)):
+                if default is not None:
+                    compare(value, default, f"{where}{key}.")
+                continue
+            assert value == default, f"{option}: {where}{key}={value!r} but the schema's default is {default!r}"
+
+    compare(stated, expected, "")
+
+
+@pytest.mark.parametrize("cls", target_schemas(), ids=lambda c: c.__name__)
+def test_schema_fields_match_the_target_signature(cls: type) -> None:
+    fields = {f.name for f in dataclasses.fields(cls)} - {"_target_", "_partial_"}
+    target = get_object(next(f.default for f in dataclasses.fields(cls) if f.name == "_target_"))
+    params = inspect.signature(target).parameters
+    accepted = {n for n, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    required = {n for n, p in params.items() if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    assert fields <= accepted, f"{cls.__name__} has fields its target does not take: {fields - accepted}"
+    assert required <= fields | WIRED, f"{target} needs {required - fields - WIRED}, missing from {cls.__name__}"
+    if target.__module__.startswith("src."):  # our own classes: every argument is configurable, nothing hidden
+        assert accepted - WIRED == fields, f"{cls.__name__} drifted from {target}: {accepted - WIRED ^ fields}"
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("backbone.hiden=3", "hiden"),
+        ("task.label_smothing=0.1", "label_smothing"),
+        ("data.sampler.num_clases=3", "num_clases"),
+        ("optimizer.lr=abc", "optimizer.lr"),
+        ("trainer.max_epochs=ten", "trainer.max_epochs"),
+        ("data.batch_size=1.5", "data.batch_size"),
+    ],
+)
+def test_misspelled_keys_and_wrong_types_are_rejected_naming_the_key(override: str, named: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigCompositionException) as err:
+        compose_cfg("train", [override], tmp_path)
+    assert named in f"{err.value} {err.value.__cause__}"
