@@ -26,20 +26,22 @@ def options(group: str) -> list[str]:
 def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:
     """Compose a root config with the Hydra node set, exactly as the CLI would, writing into ``out_dir``."""
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
-        cfg = compose(config_name, overrides=overrides, return_hydra_config=True)
-        with read_write(cfg.hydra), open_dict(cfg.hydra):
-            cfg.hydra.runtime.output_dir = str(out_dir)
-            cfg.hydra.job.num = 0
-        HydraConfig.instance().set_config(cfg)
-        with open_dict(cfg):
-            del cfg["hydra"]
-        return cfg
+    # Left initialised, as during a CLI run (the suite's fixture clears it after each test).
+    initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3")
+    cfg = compose(config_name, overrides=overrides, return_hydra_config=True)
+    with read_write(cfg.hydra), open_dict(cfg.hydra):
+        cfg.hydra.runtime.output_dir = str(out_dir)
+        cfg.hydra.job.num = 0
+    HydraConfig.instance().set_config(cfg)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg
 
 
 def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
     """A training config sized for tests: small data, one short epoch, no progress bar."""
-    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256", "trainer.enable_progress_bar=false"]
+    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"]
+    small += ["trainer.enable_progress_bar=false", "trainer.log_every_n_steps=1"]
     return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)
 
 

@@ -1,0 +1,114 @@
+"""Tasks: which targets they accept, decoder shapes, losses, metrics and post-processing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from hydra.utils import get_class, instantiate
+
+from src.data.spec import DataSpec
+from src.tasks.base import Task
+from src.utils.errors import IncompatibleDataError, TriadError
+from tests.helpers import compose_cfg, options
+
+TASKS = options("task")
+INTEGER = DataSpec(in_shape=(8,), target_kind="integer", num_classes=4)
+CONTINUOUS = DataSpec(in_shape=(8,), target_kind="continuous", target_dim=3)
+
+
+def make(name: str, tmp_path: Path, *overrides: str) -> Task:
+    return instantiate(compose_cfg("train", [f"task={name}", *overrides], tmp_path).task)
+
+
+def batch_for(spec: DataSpec, n: int = 32) -> torch.Tensor:
+    if spec.target_kind == "integer":
+        return torch.randint(spec.num_classes, (n,))
+    return torch.randn(n, spec.target_dim)
+
+
+@pytest.mark.parametrize("name", TASKS)
+@pytest.mark.parametrize("spec", [INTEGER, CONTINUOUS], ids=["integer", "continuous"])
+def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(name: str, spec: DataSpec, tmp_path: Path) -> None:
+    task = make(name, tmp_path)
+    if not task.fits(spec):
+        with pytest.raises(IncompatibleDataError, match=spec.target_kind):
+            task.build(16, spec)
+        return
+    task.build(16, spec)
+    features = torch.randn(32, 16, requires_grad=True)
+    y = batch_for(spec)
+    out = task(features)
+    assert out.shape == (32, task.output_dim(spec))
+    loss = task.loss(out, y)
+    assert loss.ndim == 0 and torch.isfinite(loss)
+    loss.backward()
+    assert features.grad is not None
+    for stage in ("train", "val", "test"):
+        task.update_metrics(stage, out.detach(), y)
+        values = task.metrics(stage).compute()
+        assert values and all(key.startswith(f"{stage}/") for key in values)
+        assert all(torch.isfinite(v) for v in values.values())
+    assert task.monitor in {f"val/{key.split('/')[1]}" for key in values} | {"val/loss"}
+    predictions = task.postprocess(out.detach())
+    assert all(len(v) == 32 for v in predictions.values())
+
+
+def test_sequence_features_are_pooled_by_the_decoder(tmp_path: Path) -> None:
+    task = make("classification", tmp_path)
+    task.build(16, INTEGER)
+    assert task(torch.randn(5, 7, 16)).shape == (5, 4)
+
+
+def test_classification_metrics_and_predictions(tmp_path: Path) -> None:
+    task = make("classification", tmp_path)
+    task.build(4, INTEGER)
+    logits = torch.tensor([[5.0, 0, 0, 0], [0, 5.0, 0, 0], [0, 0, 5.0, 0], [5.0, 0, 0, 0]])
+    y = torch.tensor([0, 1, 2, 3])
+    task.update_metrics("test", logits, y)
+    assert task.metrics("test").compute()["test/acc"] == pytest.approx(0.75)
+    predictions = task.postprocess(logits)
+    assert predictions["pred"].tolist() == [0, 1, 2, 0]
+    assert torch.allclose(predictions["probs"].sum(-1), torch.ones(4))
+
+
+def test_label_smoothing_changes_the_loss(tmp_path: Path) -> None:
+    logits, y = torch.randn(16, 4), torch.randint(4, (16,))
+    plain, smooth = make("classification", tmp_path), make("classification", tmp_path, "task.label_smoothing=0.2")
+    for task in (plain, smooth):
+        task.build(4, INTEGER)
+    assert plain.loss(logits, y) != smooth.loss(logits, y)
+
+
+def test_integer_regression_rounds_and_clamps_into_the_label_range(tmp_path: Path) -> None:
+    task = make("integer_regression", tmp_path)
+    task.build(4, INTEGER)
+    values = torch.tensor([[-0.7], [1.2], [2.6], [9.0]])
+    y = torch.tensor([0, 1, 2, 3])
+    assert task.postprocess(values)["pred"].tolist() == [0, 1, 3, 3]
+    task.update_metrics("val", values, y)
+    result = task.metrics("val").compute()
+    assert result["val/acc"] == pytest.approx(0.75)
+    assert result["val/mae"] == pytest.approx((0.7 + 0.2 + 0.6 + 6.0) / 4)
+    assert task.loss(values, y) == pytest.approx(((values.squeeze(-1) - y) ** 2).mean().item())
+
+
+def test_regression_huber_loss_is_selectable(tmp_path: Path) -> None:
+    out, y = torch.zeros(8, 3), torch.full((8, 3), 4.0)
+    mse, huber = make("regression", tmp_path), make("regression", tmp_path, "task.loss=huber")
+    for task in (mse, huber):
+        task.build(4, CONTINUOUS)
+    assert mse.loss(out, y) == pytest.approx(16.0) and huber.loss(out, y) == pytest.approx(3.5)
+
+
+def test_a_monitor_the_task_does_not_log_is_rejected_with_the_choices(tmp_path: Path) -> None:
+    task = make("classification", tmp_path, "task.monitor=val/auc")
+    with pytest.raises(TriadError, match="val/f1"):
+        task.build(4, INTEGER)
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_task_names_its_decoder_and_accepted_targets(name: str, tmp_path: Path) -> None:
+    cls = get_class(compose_cfg("train", [f"task={name}"], tmp_path).task._target_)
+    assert issubclass(cls, Task) and isinstance(cls.decoder_cls, type) and set(cls.accepts) <= {"integer", "continuous"}
