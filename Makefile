@@ -24,8 +24,8 @@ install: $(STAMP)  ## create .venv and install (only if pyproject.toml changed)
 train: $(STAMP)  ## train the default experiment (ARGS="key=value ..." to override)
 	$(BIN)/python -m src.train $(ARGS)
 
-test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest $(ARGS)
+test: $(STAMP)  ## run the test suite on every core (ARGS="-k swap" to pick tests)
+	$(BIN)/python -m pytest -n auto $(ARGS)
 
 lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure

@@ -6,12 +6,12 @@ import hydra
 from omegaconf import DictConfig
 
 import schemas  # noqa: F401  (registers the config schemas)
-from src.utils.env import load_env
+from src.utils.env import CONFIG_DIR, load_env
 
 load_env()
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="eval")
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="eval")
 def main(cfg: DictConfig) -> dict[str, float]:
     """Rebuild the run's data, backbone and task from the checkpoint, test it, print the metrics."""
     from src.utils.reporting import reported, validate  # torch is imported only once the config is composed

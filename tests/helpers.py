@@ -45,9 +45,11 @@ def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
     return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)
 
 
-def run_cli(module: str, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run ``python -m <module> <args>`` as a user would; output captured as text."""
-    full_env = {**os.environ, **(env or {})}
+def run_cli(
+    module: str, *args: str, env: dict[str, str | None] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """Run ``python -m <module> <args>`` as a user would; output captured as text. ``env`` None values unset."""
+    full_env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
     return subprocess.run(
         [sys.executable, "-m", module, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
     )

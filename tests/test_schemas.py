@@ -96,7 +96,9 @@ def test_schema_fields_match_the_target_signature(cls: type) -> None:
     target = get_object(next(f.default for f in dataclasses.fields(cls) if f.name == "_target_"))
     params = inspect.signature(target).parameters
     accepted = {n for n, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    required = {n for n, p in params.items() if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    required = {
+        n for n, p in params.items() if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
     assert fields <= accepted, f"{cls.__name__} has fields its target does not take: {fields - accepted}"
     assert required <= fields | WIRED, f"{target} needs {required - fields - WIRED}, missing from {cls.__name__}"
     if target.__module__.startswith("src."):  # our own classes: every argument is configurable, nothing hidden

@@ -72,5 +72,3 @@ def test_default_training_reaches_the_accuracy_bar_and_writes_the_run_layout(tmp
 def test_every_optimizer_and_scheduler_trains(optimizer: str, scheduler: str, tmp_path: Path) -> None:
     cfg = fast_train_cfg([f"optimizer={optimizer}", f"scheduler={scheduler}", "trainer.max_epochs=2"], tmp_path)
     assert train.main(cfg) > 0.3  # val/acc well above chance (0.2)
-
-

@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = PROJECT_ROOT / "configs"  # absolute, so console scripts find it from any cwd
 
 
 def load_env() -> None:

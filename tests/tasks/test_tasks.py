@@ -30,7 +30,9 @@ def batch_for(spec: DataSpec, n: int = 32) -> torch.Tensor:
 
 @pytest.mark.parametrize("name", TASKS)
 @pytest.mark.parametrize("spec", [INTEGER, CONTINUOUS], ids=["integer", "continuous"])
-def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(name: str, spec: DataSpec, tmp_path: Path) -> None:
+def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(
+    name: str, spec: DataSpec, tmp_path: Path
+) -> None:
     task = make(name, tmp_path)
     if not task.fits(spec):
         with pytest.raises(IncompatibleDataError, match=spec.target_kind):

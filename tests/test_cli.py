@@ -1,0 +1,126 @@
+"""The command line as a user meets it: fast help, clear errors, the run folder, eval of a checkpoint."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.helpers import ROOT, run_cli
+
+FAST = ["data.num_train=1024", "data.num_val=512", "data.num_test=512", "trainer.enable_progress_bar=false"]
+
+
+def table_value(stdout: str, metric: str) -> float:
+    match = re.search(rf"│ {re.escape(metric)}\s+│\s+([-\d.]+) │", stdout)
+    assert match, f"{metric} not in the printed table:\n{stdout}"
+    return float(match.group(1))
+
+
+@pytest.mark.parametrize("module", ["src.train", "src.eval"])
+@pytest.mark.parametrize("flag", [["--help"], ["--cfg", "job"]], ids=["help", "cfg"])
+def test_help_and_cfg_never_import_torch(module: str, flag: list[str], logs: dict[str, str]) -> None:
+    result = run_cli(module, *flag, env={**logs, "PYTHONPROFILEIMPORTTIME": "1"})  # import lines go to stderr
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert imported and not {m for m in imported if m.split(".")[0] in ("torch", "lightning")}
+    assert ("backbone" in result.stdout) if module == "src.train" else ("ckpt_path" in result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["backbone.hiden=3"], "backbone.hiden"),
+        (["optimizer.lr=abc"], "optimizer.lr"),
+        (["task=classificaton"], "classificaton"),
+        (["data/sampler=teacher", "task=classification"], "Tasks that fit this data: task=regression"),
+        (["task=regression"], "Tasks that fit this data: task=classification, task=integer_regression"),
+        (["backbone.activation=swish"], "relu, gelu, silu, tanh"),
+    ],
+    ids=["misspelled-key", "wrong-type", "unknown-option", "incompatible", "incompatible-2", "bad-value"],
+)
+def test_bad_input_stops_with_one_message_and_no_traceback(args: list[str], named: str, logs: dict[str, str]) -> None:
+    result = run_cli("src.train", *args, *FAST, env=logs)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert named in output and "Traceback" not in output
+    assert not list(Path(logs["LOG_DIR"]).rglob("*.ckpt"))
+
+
+def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[str, str]) -> None:
+    train = run_cli("src.train", *FAST, "trainer.max_epochs=2", env=logs)
+    assert train.returncode == 0, train.stderr[-3000:]
+    (run,) = (Path(logs["LOG_DIR"]) / "train" / "runs").iterdir()
+    assert {p.name for p in run.iterdir()} >= {".hydra", "checkpoints", "metrics.csv", "train.log"}
+    assert {p.name for p in (run / "checkpoints").iterdir()} == {"best.ckpt", "last.ckpt"}
+    assert (run / ".hydra" / "config.yaml").is_file() and (run / ".hydra" / "overrides.yaml").is_file()
+    for ckpt in (run / "checkpoints").iterdir():  # plain values only: loads under torch's safe default
+        assert torch.load(ckpt, weights_only=True)["hyper_parameters"]["config"]["task"]["monitor"] == "val/acc"
+    test_acc = table_value(train.stdout, "test/acc")
+    assert 0.8 < test_acc <= 1.0
+
+    evaluation = run_cli(
+        "src.eval", f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", "trainer.enable_progress_bar=false", env=logs
+    )
+    assert evaluation.returncode == 0, evaluation.stderr[-3000:]
+    assert table_value(evaluation.stdout, "test/acc") == test_acc
+    assert table_value(evaluation.stdout, "test/f1") == table_value(train.stdout, "test/f1")
+    (eval_run,) = (Path(logs["LOG_DIR"]) / "eval" / "runs").iterdir()
+    assert (eval_run / "metrics.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (None, "checkpoint not found"),
+        (b"not a checkpoint", "cannot read checkpoint"),
+        ("ckpt-without-config", "holds no tasktriad run config"),
+    ],
+)
+def test_eval_of_a_missing_or_foreign_checkpoint_names_the_file(
+    content: object, named: str, tmp_path: Path, logs: dict[str, str]
+) -> None:
+    path = tmp_path / "model.ckpt"
+    if content == "ckpt-without-config":
+        torch.save({"state_dict": {}}, path)
+    elif content is not None:
+        path.write_bytes(content)
+    result = run_cli("src.eval", f"ckpt_path={path}", env=logs)
+    assert result.returncode == 2 and named in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_eval_without_a_checkpoint_says_which_value_is_missing(logs: dict[str, str]) -> None:
+    result = run_cli("src.eval", env=logs)
+    assert result.returncode == 2 and "ckpt_path" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_multirun_sweeps_tasks_in_one_command(logs: dict[str, str]) -> None:
+    result = run_cli(
+        "src.train", "-m", "task=classification,integer_regression", "trainer.fast_dev_run=true", *FAST, env=logs
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (sweep,) = (Path(logs["LOG_DIR"]) / "train" / "multiruns").iterdir()
+    assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0", "1"]
+
+
+def test_dotenv_sets_paths_and_the_shell_wins(tmp_path: Path) -> None:
+    """Hydra makes the run folder first; eval with no checkpoint then stops at once: a cheap probe of LOG_DIR."""
+    (tmp_path / ".env").write_text(f"LOG_DIR={tmp_path / 'from_dotenv'}\n")
+    from_file = run_cli("src.eval", cwd=tmp_path, env={"LOG_DIR": None})
+    shell = run_cli("src.eval", cwd=tmp_path, env={"LOG_DIR": str(tmp_path / "from_shell")})
+    assert from_file.returncode == shell.returncode == 2  # the probe's expected "ckpt_path: no value given"
+    assert len(list((tmp_path / "from_dotenv" / "eval" / "runs").iterdir())) == 1
+    assert len(list((tmp_path / "from_shell" / "eval" / "runs").iterdir())) == 1
+
+
+@pytest.mark.parametrize("script", ["triad-train", "triad-eval"])
+def test_console_scripts_are_installed(script: str) -> None:
+    path = shutil.which(script, path=str(Path(sys.executable).parent))
+    assert path, f"{script} is not installed next to {sys.executable}: pip install -e ."
+    assert subprocess.run([path, "--help"], cwd=ROOT, capture_output=True, text=True).returncode == 0
