@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import hydra
 from omegaconf import DictConfig
 
 import schemas  # noqa: F401  (registers the config schemas)
+from src.utils.cli import check_overrides
 from src.utils.env import CONFIG_DIR, load_env
 
 load_env()
@@ -32,5 +35,11 @@ def main(cfg: DictConfig) -> float | None:
         return results.optimized_value(metrics, cfg.optimized_metric)
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Console entry point: report every bad override at once, then run."""
+    check_overrides("train", sys.argv[1:])
     main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -52,6 +52,22 @@ def test_bad_input_stops_with_one_message_and_no_traceback(args: list[str], name
     assert not list(Path(logs["LOG_DIR"]).rglob("*.ckpt"))
 
 
+def test_every_bad_override_is_reported_in_one_message(logs: dict[str, str]) -> None:
+    result = run_cli(
+        "src.train", "backbone.hiden=3", "optimizer.lr=abc", "task=classificaton", "data.num_train=64", env=logs
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    message = result.stderr
+    assert "3 overrides do not fit" in message and "backbone.hiden=3" in message and "optimizer.lr=abc" in message
+    assert "classification, integer_regression, regression" in message  # the valid options of the group
+    assert "data.num_train" not in message  # a good override is not blamed
+
+
+def test_overrides_that_only_fit_together_are_accepted(logs: dict[str, str]) -> None:
+    result = run_cli("src.train", "data/sampler=teacher", "data.sampler.target_dim=3", "--cfg", "job", env=logs)
+    assert result.returncode == 0 and "target_dim: 3" in result.stdout
+
+
 def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[str, str]) -> None:
     train = run_cli("src.train", *FAST, "trainer.max_epochs=2", env=logs)
     assert train.returncode == 0, train.stderr[-3000:]
