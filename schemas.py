@@ -236,6 +236,7 @@ class TrainerConf:
     max_epochs: int = 10
     min_epochs: int | None = None
     check_val_every_n_epoch: int = 1
+    num_sanity_val_steps: int = 2  # validation batches run before training, to catch bugs early
     log_every_n_steps: int = 10
     gradient_clip_val: float | None = None
     accumulate_grad_batches: int = 1

@@ -8,10 +8,11 @@ import typing
 from pathlib import Path
 
 import pytest
+import torch
 from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
-from hydra.utils import get_object
-from omegaconf import MISSING, OmegaConf
+from hydra.utils import get_class, get_object, instantiate
+from omegaconf import MISSING, DictConfig, OmegaConf
 
 from tests.helpers import CONFIGS, compose_cfg
 
@@ -53,13 +54,32 @@ def target_schemas() -> list[type]:
     return [c for c in seen if any(f.name == "_target_" and f.default is not MISSING for f in dataclasses.fields(c))]
 
 
+def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
+    """Instantiate what a group option fills, giving it what the framework wires at build time: (target, object)."""
+    if group in ("callbacks", "logger"):  # containers of named, optional entries
+        return [(entry._target_, instantiate(entry)) for entry in cfg[group].values() if entry is not None]
+    node = OmegaConf.select(cfg, group.replace("/", "."))
+    if node is None:  # an option that switches its group off (scheduler=none)
+        return []
+    wired = {"backbone": {"in_shape": (16,)}, "trainer": {"logger": False}}.get(group, {})
+    built = instantiate(node, **wired)
+    if group == "optimizer":
+        built = built([torch.nn.Parameter(torch.zeros(2))])
+    if group == "scheduler":
+        built = built(torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1))
+    return [(node._target_, built)]
+
+
 @pytest.mark.parametrize("option", OPTION_FILES, ids=str)
-def test_every_option_composes_and_resolves(option: Path, tmp_path: Path) -> None:
+def test_every_option_composes_resolves_and_instantiates(option: Path, tmp_path: Path) -> None:
     group = str(option.parent) if option.parts[0] != "hydra" else None
     overrides = [f"{group}={option.stem}"] if group else []
     cfg = compose_cfg("train", overrides, tmp_path)
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     assert isinstance(container, dict) and container["paths"]["output_dir"] == str(tmp_path)
+    if group and group != "paths":
+        for target, obj in build_node(group, cfg):
+            assert isinstance(obj, get_class(target)), f"{option} built {type(obj)}, not {target}"
 
 
 @pytest.mark.parametrize("option", GROUP_FILES, ids=str)
