@@ -1,0 +1,1 @@
+"""Data sources: LightningDataModules that publish a DataSpec."""

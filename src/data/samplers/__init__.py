@@ -1,0 +1,1 @@
+"""Pluggable samplers for simulated data: each returns a whole batch per call."""

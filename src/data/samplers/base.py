@@ -1,0 +1,34 @@
+"""The sampler contract: a DataSpec, and a whole batch per call from a torch.Generator."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import torch
+from torch import Tensor
+
+from src.data.spec import DataSpec
+
+
+class Sampler(ABC):
+    """Draws batches of (x, y) from one fixed problem.
+
+    The problem itself (cluster centres, teacher weights) is fixed by the sampler's own ``seed``;
+    the samples come from the generator the caller passes, so a stream is a pure function of its seed.
+    """
+
+    def __init__(self, *, seed: int) -> None:
+        self.seed = seed
+
+    def problem_generator(self) -> torch.Generator:
+        """The generator that fixes the problem's parameters, distinct from every sample stream."""
+        return torch.Generator().manual_seed(self.seed)
+
+    @property
+    @abstractmethod
+    def spec(self) -> DataSpec:
+        """What x and y look like."""
+
+    @abstractmethod
+    def sample(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+        """Return ``n`` samples at once: x of shape (n, *in_shape), y of shape (n,) or (n, target_dim)."""

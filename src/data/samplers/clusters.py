@@ -1,0 +1,40 @@
+"""Gaussian clusters with centres on a line: ordinal integer labels."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from src.data.samplers.base import Sampler
+from src.data.spec import DataSpec
+
+
+class Clusters(Sampler):
+    """K isotropic Gaussian clusters in ``dim`` dimensions; centre k sits at ``k * spacing`` along a line.
+
+    Because the centres are ordered along one direction, label k is "between" k-1 and k+1: the labels
+    are ordinal, so they can be learned as categories or as a number.
+    """
+
+    def __init__(self, *, num_classes: int, dim: int, spacing: float, noise: float, seed: int) -> None:
+        super().__init__(seed=seed)
+        if num_classes < 2 or dim < 1 or noise < 0:
+            raise ValueError(f"need num_classes >= 2, dim >= 1, noise >= 0; got {num_classes}, {dim}, {noise}")
+        self.num_classes, self.dim, self.noise = num_classes, dim, noise
+        g = self.problem_generator()
+        direction = torch.randn(dim, generator=g)
+        direction = direction / direction.norm()
+        offset = torch.randn(dim, generator=g)
+        steps = torch.arange(num_classes, dtype=torch.float32) - (num_classes - 1) / 2
+        self.centres = offset + spacing * steps[:, None] * direction  # (K, dim)
+
+    @property
+    def spec(self) -> DataSpec:
+        """Vectors of size dim; integer labels 0..K-1."""
+        return DataSpec(in_shape=(self.dim,), target_kind="integer", num_classes=self.num_classes)
+
+    def sample(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+        """Draw labels uniformly, then points around their centres."""
+        y = torch.randint(self.num_classes, (n,), generator=generator)  # (n,)
+        x = self.centres[y] + self.noise * torch.randn(n, self.dim, generator=generator)  # (n, dim)
+        return x, y

@@ -1,0 +1,61 @@
+"""SimulatedDataModule: simulated data from a pluggable sampler."""
+
+from __future__ import annotations
+
+import lightning.pytorch as pl
+from torch.utils.data import DataLoader
+
+from src.data.samplers.base import Sampler
+from src.data.spec import DataSpec
+from src.data.streams import EpochBatchSampler, SimulatedBatches
+
+
+class SimulatedDataModule(pl.LightningDataModule):
+    """Fresh training batches every epoch; validation and test sets fixed by seed.
+
+    Each DataLoader item is a whole batch (``batch_size=None``): a per-sample ``__getitem__`` would cost
+    more than a small model's training step.
+    """
+
+    def __init__(
+        self, *, sampler: Sampler, num_train: int, num_val: int, num_test: int, batch_size: int, num_workers: int, seed: int
+    ) -> None:
+        super().__init__()
+        if min(num_train, num_val, num_test, batch_size) < 1:
+            raise ValueError(f"need num_train, num_val, num_test, batch_size >= 1, got {num_train}, {num_val}, {num_test}, {batch_size}")
+        self.sampler, self.seed = sampler, seed
+        self.sizes = {"train": num_train, "val": num_val, "test": num_test}
+        self.batch_size, self.num_workers = batch_size, num_workers
+
+    @property
+    def spec(self) -> DataSpec:
+        """The sampler's spec: known before any data is drawn."""
+        return self.sampler.spec
+
+    def _loader(self, split: str) -> DataLoader:
+        batches = SimulatedBatches(
+            self.sampler, split=split, num_samples=self.sizes[split], batch_size=self.batch_size, seed=self.seed
+        )
+        return DataLoader(
+            batches,
+            batch_size=None,
+            sampler=EpochBatchSampler(len(batches), fresh_each_epoch=split == "train"),
+            num_workers=self.num_workers,
+            persistent_workers=False,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        """Fresh batches each epoch."""
+        return self._loader("train")
+
+    def val_dataloader(self) -> DataLoader:
+        """The fixed validation set."""
+        return self._loader("val")
+
+    def test_dataloader(self) -> DataLoader:
+        """The fixed test set."""
+        return self._loader("test")
+
+    def predict_dataloader(self) -> DataLoader:
+        """Predictions run over the test set."""
+        return self._loader("test")

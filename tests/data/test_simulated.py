@@ -1,0 +1,81 @@
+"""SimulatedDataModule: fresh train data per epoch, fixed val/test, distinct streams per worker and rank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from hydra.utils import instantiate
+from torch.utils.data import DataLoader
+
+from src.data.simulated import SimulatedDataModule
+from src.data.streams import EpochBatchSampler
+from tests.helpers import compose_cfg
+
+
+def datamodule(tmp_path: Path, *overrides: str) -> SimulatedDataModule:
+    small = ["data.num_train=640", "data.num_val=320", "data.num_test=320", "data.batch_size=64"]
+    return instantiate(compose_cfg("train", [*small, *overrides], tmp_path).data)
+
+
+def epoch(loader: DataLoader, number: int) -> list[torch.Tensor]:
+    loader.sampler.set_epoch(number)  # what Lightning's fit loop does at every epoch start
+    return [x for x, _ in loader]
+
+
+def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return len(a) == len(b) and all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
+
+
+def test_loaders_yield_whole_batches_of_the_configured_sizes(tmp_path: Path) -> None:
+    dm = datamodule(tmp_path)
+    assert [len(x) for x, _ in dm.train_dataloader()] == [64] * 10
+    assert sum(len(y) for _, y in dm.val_dataloader()) == 320
+    assert dm.train_dataloader().batch_size is None  # batches come from the sampler, not from collation
+
+
+def test_train_data_is_fresh_every_epoch_and_replays_exactly(tmp_path: Path) -> None:
+    loader = datamodule(tmp_path).train_dataloader()
+    first, second = epoch(loader, 0), epoch(loader, 1)
+    assert not any(torch.equal(u, v) for u, v in zip(first, second, strict=True))
+    assert same(epoch(datamodule(tmp_path).train_dataloader(), 1), second)  # a resumed run replays epoch 1
+
+
+@pytest.mark.parametrize("split", ["val", "test"])
+def test_val_and_test_sets_are_fixed_whatever_the_epoch(split: str, tmp_path: Path) -> None:
+    loader = getattr(datamodule(tmp_path), f"{split}_dataloader")()
+    assert same(epoch(loader, 0), epoch(loader, 3))
+
+
+def test_splits_and_seeds_give_different_data(tmp_path: Path) -> None:
+    dm = datamodule(tmp_path)
+    assert not same(epoch(dm.val_dataloader(), 0), epoch(dm.test_dataloader(), 0))
+    assert not same(epoch(dm.val_dataloader(), 0), epoch(datamodule(tmp_path, "seed=7").val_dataloader(), 0))
+
+
+def test_each_worker_draws_different_batches_and_together_they_equal_one_process(tmp_path: Path) -> None:
+    single = epoch(datamodule(tmp_path).train_dataloader(), 2)
+    loader = datamodule(tmp_path, "data.num_workers=2").train_dataloader()
+    multi = epoch(loader, 2)
+    assert len({tuple(x[0].tolist()) for x in multi}) == len(multi)  # no two batches alike
+    assert same(sorted(multi, key=lambda x: x.sum().item()), sorted(single, key=lambda x: x.sum().item()))
+
+
+def test_each_rank_gets_a_disjoint_share_of_the_batches() -> None:
+    shares = []
+    for rank in range(2):
+        sampler = EpochBatchSampler(10, fresh_each_epoch=True, num_replicas=2, rank=rank)
+        sampler.set_epoch(4)
+        shares.append(list(sampler))
+    assert shares[0] == [(4, i) for i in range(0, 10, 2)] and shares[1] == [(4, i) for i in range(1, 10, 2)]
+
+
+def test_bad_sizes_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="num_train"):
+        datamodule(tmp_path, "data.num_train=0")
+
+
+def test_spec_is_known_before_any_data_is_drawn(tmp_path: Path) -> None:
+    spec = datamodule(tmp_path, "data/sampler=teacher", "data.sampler.target_dim=3").spec
+    assert spec.target_kind == "continuous" and spec.target_dim == 3 and spec.in_shape == (16,)
