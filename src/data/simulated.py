@@ -18,11 +18,22 @@ class SimulatedDataModule(pl.LightningDataModule):
     """
 
     def __init__(
-        self, *, sampler: Sampler, num_train: int, num_val: int, num_test: int, batch_size: int, num_workers: int, seed: int
+        self,
+        *,
+        sampler: Sampler,
+        num_train: int,
+        num_val: int,
+        num_test: int,
+        batch_size: int,
+        num_workers: int,
+        seed: int,
     ) -> None:
         super().__init__()
         if min(num_train, num_val, num_test, batch_size) < 1:
-            raise ValueError(f"need num_train, num_val, num_test, batch_size >= 1, got {num_train}, {num_val}, {num_test}, {batch_size}")
+            raise ValueError(
+                "need num_train, num_val, num_test, batch_size >= 1, "
+                f"got {num_train}, {num_val}, {num_test}, {batch_size}"
+            )
         self.sampler, self.seed = sampler, seed
         self.sizes = {"train": num_train, "val": num_val, "test": num_test}
         self.batch_size, self.num_workers = batch_size, num_workers

@@ -30,7 +30,7 @@ def test_batch_matches_the_published_spec(name: str, tmp_path: Path) -> None:
     assert x.shape == (33, *spec.in_shape) and x.dtype == torch.float32
     if spec.target_kind == "integer":
         assert y.shape == (33,) and y.dtype == torch.int64
-        assert 0 <= int(y.min()) and int(y.max()) < spec.num_classes
+        assert int(y.min()) >= 0 and int(y.max()) < spec.num_classes
     else:
         assert y.shape == (33, spec.target_dim) and y.dtype == torch.float32
 

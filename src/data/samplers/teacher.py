@@ -15,7 +15,9 @@ class Teacher(Sampler):
     def __init__(self, *, dim: int, target_dim: int, hidden: int, noise: float, seed: int) -> None:
         super().__init__(seed=seed)
         if min(dim, target_dim, hidden) < 1 or noise < 0:
-            raise ValueError(f"need dim, target_dim, hidden >= 1 and noise >= 0; got {dim}, {target_dim}, {hidden}, {noise}")
+            raise ValueError(
+                f"need dim, target_dim, hidden >= 1 and noise >= 0; got {dim}, {target_dim}, {hidden}, {noise}"
+            )
         self.dim, self.target_dim, self.noise = dim, target_dim, noise
         g = self.problem_generator()
         self.w1 = torch.randn(dim, hidden, generator=g) / dim**0.5  # (dim, hidden)
