@@ -9,7 +9,7 @@ option live here and nowhere else. This module imports only the standard library
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from hydra.core.config_store import ConfigStore
@@ -60,6 +60,18 @@ class ResMLPConf(BackboneConf):
     width: int = 128  # residual stream width = out_dim
     expansion: int = 2  # hidden units per block = expansion * width
     dropout: float = 0.0
+
+
+@store("backbone/cnn")
+@dataclass
+class CNNConf(BackboneConf):
+    """2-D conv net for image-shaped inputs (C, H, W)."""
+
+    _target_: str = "src.backbones.cnn.CNN"
+    depth: int = 3  # conv blocks; each halves the image while it is larger than 2x2
+    channels: int = 32  # channels of the first block, doubled by each further block
+    activation: str = "relu"  # relu | gelu | silu | tanh
+    dropout: float = 0.0  # on the pooled features
 
 
 # --------------------------------------------------------------------------- task: decoder head, loss, metrics
@@ -158,6 +170,129 @@ class SimulatedDataConf(DataConf):
     num_val: int = 2048  # fixed by seed
     num_test: int = 2048  # fixed by seed
     seed: int = "${seed}"  # type: ignore[assignment]
+
+
+@dataclass
+class DatagetterConf:
+    """Any datagetter: a function listing the data's files, called (as a partial) when the data is set up."""
+
+    _target_: str = MISSING
+    _partial_: bool = True
+
+
+@store("data/datagetter/glob_files")
+@dataclass
+class GlobFilesConf(DatagetterConf):
+    """Every file below ``root`` matching ``pattern``; labels inside the files."""
+
+    _target_: str = "src.data.getters.glob_files"
+    root: str = "${paths.data_dir}/my_data"
+    pattern: str = "**/*.npz"
+
+
+@store("data/datagetter/from_manifest")
+@dataclass
+class ManifestConf(DatagetterConf):
+    """Rows of (path, label) from a CSV manifest."""
+
+    _target_: str = "src.data.getters.from_manifest"
+    csv_path: str = "${paths.data_dir}/my_data/manifest.csv"
+    path_column: str = "path"
+    label_column: str = "label"
+
+
+@dataclass
+class ReaderConf:
+    """Any reader: turns one file into one sample or several."""
+
+    _target_: str = MISSING
+
+
+@store("data/reader/numpy")
+@dataclass
+class NumpyReaderConf(ReaderConf):
+    """.npy (one sample) and .npz (arrays x and y: N samples)."""
+
+    _target_: str = "src.data.readers.NumpyReader"
+    x_key: str = "x"
+    y_key: str = "y"
+
+
+@store("data/reader/torch")
+@dataclass
+class TorchReaderConf(ReaderConf):
+    """.pt: a tensor (one sample) or a dict {x, y} (N samples)."""
+
+    _target_: str = "src.data.readers.TorchReader"
+
+
+@store("data/reader/csv_rows")
+@dataclass
+class CSVRowsReaderConf(ReaderConf):
+    """One sample per CSV row: the target columns are y, the others x."""
+
+    _target_: str = "src.data.readers.CSVRowsReader"
+    target: list[str] = field(default_factory=lambda: ["target"])
+    delimiter: str = ","
+
+
+@dataclass
+class ExportConf:
+    """A function that writes a data set's files once (idempotent, atomic) before they are listed."""
+
+    _target_: str = MISSING
+    _partial_: bool = True
+    root: str = MISSING
+
+
+@store("data/files")
+@dataclass
+class FileDataConf(DataConf):
+    """Your own files: a datagetter lists them, a reader reads them lazily, a seeded split divides the samples."""
+
+    _target_: str = "src.data.files.FileDataModule"
+    datagetter: DatagetterConf = MISSING
+    reader: ReaderConf = MISSING
+    prepare: ExportConf | None = None  # writes the files first (data=digits, data=diabetes)
+    target_kind: str = "integer"  # integer | continuous
+    num_classes: int | None = None  # integer targets; null: max label + 1 of the getter's labels
+    split: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])  # train, val, test fractions of the samples
+    split_seed: int = 0  # the split never depends on the run's seed
+    normalize: bool = False  # standardise inputs and continuous targets with training-split statistics
+    cache: bool = False  # keep read files in memory (per worker)
+    on_bad_file: str = "raise"  # raise | skip (skip reads every file once at set-up)
+    pin_memory: bool = False
+    persistent_workers: bool = True
+
+
+@store("data/digits")
+@dataclass
+class DigitsDataConf(FileDataConf):
+    """scikit-learn's digits (1,797 8x8 images, 10 classes), exported as .npy files and a manifest."""
+
+    prepare: ExportConf | None = field(
+        default_factory=lambda: ExportConf(_target_="src.data.exports.export_digits", root="${paths.data_dir}/digits")
+    )
+    num_classes: int | None = 10
+    cache: bool = True
+    batch_size: int = 64
+
+
+@store("data/diabetes")
+@dataclass
+class DiabetesDataConf(FileDataConf):
+    """scikit-learn's diabetes (442 patients, 10 features, a continuous target), exported as one CSV file."""
+
+    prepare: ExportConf | None = field(
+        default_factory=lambda: ExportConf(
+            _target_="src.data.exports.export_diabetes", root="${paths.data_dir}/diabetes"
+        )
+    )
+    target_kind: str = "continuous"
+    split: list[float] = field(default_factory=lambda: [0.7, 0.1, 0.2])
+    normalize: bool = True
+    cache: bool = True
+    batch_size: int = 32
 
 
 # --------------------------------------------------------------------------- optimisation

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from hydra.core.global_hydra import GlobalHydra
 
+from src.data import exports
+from tests.data.conftest import write_npy_dataset
+
 
 @pytest.fixture(autouse=True)
 def _clean_hydra() -> Iterator[None]:
@@ -21,3 +24,13 @@ def _clean_hydra() -> Iterator[None]:
 def logs(tmp_path: Path) -> dict[str, str]:
     """Environment for CLI runs that writes all run folders below a temporary directory."""
     return {"LOG_DIR": str(tmp_path / "logs"), "DATA_DIR": str(tmp_path / "data")}
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DATA_DIR holding every data option's files: the shipped exports, and `my_data` for data=files."""
+    root = tmp_path_factory.mktemp("data")
+    exports.export_digits(root=str(root / "digits"))
+    exports.export_diabetes(root=str(root / "diabetes"))
+    write_npy_dataset(root / "my_data", n=64)
+    return root

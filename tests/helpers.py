@@ -10,7 +10,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 import schemas  # noqa: F401  (registers the schemas, as the entry points do)
 
@@ -39,8 +39,9 @@ def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictCo
 
 
 def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
-    """A training config sized for tests: small data, one short epoch, no progress bar."""
-    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"]
+    """A training config sized for tests: small simulated data, no progress bar."""
+    simulated = not any(o.startswith("data=") and o != "data=simulated" for o in overrides)
+    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"] if simulated else []
     small += ["trainer.enable_progress_bar=false", "trainer.log_every_n_steps=1"]
     return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)
 
@@ -53,3 +54,15 @@ def run_cli(
     return subprocess.run(
         [sys.executable, "-m", module, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
     )
+
+
+def selecting(group: str, option: str) -> list[str]:
+    """Overrides that select ``group=option``; a nested group (data/sampler) first selects a parent that has it."""
+    parent, _, child = group.rpartition("/")
+    if not parent:
+        return [f"{group}={option}"]
+    for candidate in options(parent):  # a parent that has the group and does not customise what it selects
+        raw = OmegaConf.load(CONFIGS / parent / f"{candidate}.yaml")
+        if any(isinstance(d, DictConfig) and child in d for d in raw.get("defaults", [])) and child not in raw:
+            return [*selecting(parent, candidate), f"{group}={option}"]
+    raise LookupError(f"no option of {parent} has a {child} group")

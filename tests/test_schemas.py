@@ -11,10 +11,10 @@ import pytest
 import torch
 from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
-from hydra.utils import get_class, get_object, instantiate
+from hydra.utils import get_object, instantiate
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from tests.helpers import CONFIGS, compose_cfg
+from tests.helpers import CONFIGS, compose_cfg, selecting
 
 OPTION_FILES = sorted(p.relative_to(CONFIGS) for p in CONFIGS.rglob("*.yaml") if p.parent != CONFIGS)
 GROUP_FILES = [p for p in OPTION_FILES if p.parts[0] != "hydra"]  # hydra/ configures Hydra itself
@@ -61,7 +61,7 @@ def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     node = OmegaConf.select(cfg, group.replace("/", "."))
     if node is None:  # an option that switches its group off (scheduler=none)
         return []
-    wired = {"backbone": {"in_shape": (16,)}, "trainer": {"logger": False}}.get(group, {})
+    wired = {"backbone": {"in_shape": (1, 8, 8)}, "trainer": {"logger": False}}.get(group, {})
     built = instantiate(node, **wired)
     if group == "optimizer":
         built = built([torch.nn.Parameter(torch.zeros(2))])
@@ -73,13 +73,16 @@ def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
 @pytest.mark.parametrize("option", OPTION_FILES, ids=str)
 def test_every_option_composes_resolves_and_instantiates(option: Path, tmp_path: Path) -> None:
     group = str(option.parent) if option.parts[0] != "hydra" else None
-    overrides = [f"{group}={option.stem}"] if group else []
-    cfg = compose_cfg("train", overrides, tmp_path)
+    cfg = compose_cfg("train", selecting(group, option.stem) if group else [], tmp_path)
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     assert isinstance(container, dict) and container["paths"]["output_dir"] == str(tmp_path)
     if group and group != "paths":
         for target, obj in build_node(group, cfg):
-            assert isinstance(obj, get_class(target)), f"{option} built {type(obj)}, not {target}"
+            made = get_object(target)
+            if isinstance(made, type):
+                assert isinstance(obj, made), f"{option} built {type(obj)}, not {target}"
+            else:  # a function configured as a partial (datagetters, exports)
+                assert getattr(obj, "func", None) is made, f"{option} built {obj!r}, not a partial of {target}"
 
 
 @pytest.mark.parametrize("option", GROUP_FILES, ids=str)
@@ -101,6 +104,8 @@ def test_every_option_extends_its_schema_and_states_its_defaults(option: Path) -
     def compare(stated: dict, expected: dict | None, where: str) -> None:
         for key, value in stated.items():
             default = (expected or {}).get(key)
+            if default == "???":  # filled by a nested group option (datagetter, reader, sampler)
+                continue
             if isinstance(value, dict) and (default is None or isinstance(default, dict)):
                 if default is not None:
                     compare(value, default, f"{where}{key}.")

@@ -8,27 +8,56 @@ from pathlib import Path
 import pytest
 import torch
 from hydra.utils import get_class, instantiate
+from omegaconf import DictConfig, OmegaConf
 
 from src import train
-from tests.helpers import compose_cfg, fast_train_cfg, options
+from tests.helpers import CONFIGS, fast_train_cfg, options
 
 
-def fits(task: str, sampler: str, tmp_path: Path) -> bool:
-    cfg = compose_cfg("train", [f"task={task}", f"data/sampler={sampler}"], tmp_path)
-    return get_class(cfg.task._target_).fits(instantiate(cfg.data.sampler).spec)
+def data_variants() -> list[list[str]]:
+    """Every data option; an option with a nested sampler group once per sampler."""
+    variants = []
+    for option in options("data"):
+        defaults = OmegaConf.load(CONFIGS / "data" / f"{option}.yaml").get("defaults", [])
+        if any(isinstance(d, DictConfig) and "sampler" in d for d in defaults):
+            variants += [[f"data={option}", f"data/sampler={s}"] for s in options("data/sampler")]
+        else:
+            variants.append([f"data={option}"])
+    return variants
 
 
-COMBOS = list(itertools.product(options("backbone"), options("task"), options("data/sampler")))
+def expected_failure(cfg: DictConfig) -> str | None:
+    """What should stop this combination before training, or None if it should train."""
+    spec = instantiate(cfg.data).spec
+    if not get_class(cfg.task._target_).fits(spec):
+        return "Tasks that fit this data: task="
+    try:
+        instantiate(cfg.backbone, in_shape=spec.in_shape)
+    except Exception as err:  # the backbone cannot take this input shape
+        return str(err.__cause__ or err)[:30]
+    return None
 
 
-@pytest.mark.parametrize(("backbone", "task", "sampler"), COMBOS)
+COMBOS = [
+    (backbone, task, data)
+    for backbone, task, data in itertools.product(options("backbone"), options("task"), data_variants())
+]
+
+
+@pytest.mark.parametrize(("backbone", "task", "data"), COMBOS, ids=lambda v: "+".join(v) if isinstance(v, list) else v)
 def test_every_combination_trains_or_fails_before_training(
-    backbone: str, task: str, sampler: str, tmp_path: Path, capsys: pytest.CaptureFixture
+    backbone: str, task: str, data: list[str], data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    cfg = fast_train_cfg(
-        [f"backbone={backbone}", f"task={task}", f"data/sampler={sampler}", "trainer.fast_dev_run=true"], tmp_path
-    )
-    if fits(task, sampler, tmp_path):
+    overrides = [
+        f"backbone={backbone}",
+        f"task={task}",
+        *data,
+        f"paths.data_dir={data_dir}",
+        "trainer.fast_dev_run=true",
+    ]
+    cfg = fast_train_cfg(overrides, tmp_path)
+    failure = expected_failure(cfg)
+    if failure is None:
         value = train.main(cfg)
         assert value is not None and value == value  # the monitored metric was logged (not NaN)
         return
@@ -36,8 +65,25 @@ def test_every_combination_trains_or_fails_before_training(
         train.main(cfg)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert f"task={task}" in err and "Tasks that fit this data: task=" in err and "Traceback" not in err
+    assert failure in err and "Traceback" not in err
     assert not list(tmp_path.rglob("*.ckpt"))  # failed before anything was trained or saved
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        (["task=regression"], "Tasks that fit this data: task=classification, task=integer_regression."),
+        (["backbone.activation=swish"], "relu, gelu, silu, tanh"),
+        (["task.monitor=val/auc"], "task.monitor=val/auc is not logged"),
+    ],
+)
+def test_bad_values_stop_before_training_with_one_message(
+    overrides: list[str], named: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(fast_train_cfg(overrides, tmp_path))
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and named in err and "Traceback" not in err
 
 
 def test_the_swap_one_word_changes_decoder_and_loss_and_both_learn(tmp_path: Path) -> None:

@@ -17,6 +17,10 @@ class DataSpec:
     target_kind: TargetKind
     num_classes: int | None = None  # integer targets
     target_dim: int | None = None  # continuous targets
+    # Training-split statistics of continuous targets, when the data computed them: the task standardises
+    # its targets with them, so that a loss on raw values (say, in the hundreds) stays well conditioned.
+    target_mean: tuple[float, ...] | None = None
+    target_std: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.target_kind == "integer" and not (self.num_classes and self.num_classes >= 2):

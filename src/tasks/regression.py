@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection, R2Score
@@ -21,6 +22,17 @@ class Regression(Task):
             raise ValueError(f"loss must be mse or huber, got {loss!r}")
         self.loss_name, self.huber_delta = loss, huber_delta
 
+    def build(self, in_dim: int, spec: DataSpec) -> None:
+        """Also keep the data's target statistics: the head predicts standardised targets."""
+        super().build(in_dim, spec)
+        dim = int(spec.target_dim)
+        self.register_buffer("target_mean", torch.tensor(spec.target_mean or (0.0,) * dim))
+        self.register_buffer("target_std", torch.tensor(spec.target_std or (1.0,) * dim))
+
+    def forward(self, features: Tensor) -> Tensor:
+        """Predictions in the targets' own units."""
+        return self.decoder(features) * self.target_std + self.target_mean
+
     def output_dim(self, spec: DataSpec) -> int:
         """One output per target dimension."""
         return int(spec.target_dim)
@@ -30,7 +42,8 @@ class Regression(Task):
         return MetricCollection({"mse": MeanSquaredError(), "mae": MeanAbsoluteError(), "r2": R2Score()})
 
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
-        """MSE or Huber of (B, D) outputs against (B, D) targets."""
+        """MSE or Huber of (B, D) outputs against (B, D) targets, both standardised by the data's statistics."""
+        out, y = (out - self.target_mean) / self.target_std, (y - self.target_mean) / self.target_std
         if self.loss_name == "huber":
             return F.huber_loss(out, y, delta=self.huber_delta)
         return F.mse_loss(out, y)

@@ -37,5 +37,17 @@ def reported() -> Iterator[None]:
         yield
     except (TriadError, InstantiationException, OmegaConfBaseException) as err:
         log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
-        print(f"\ntasktriad: error: {err}", file=sys.stderr, flush=True)
+        print(f"\ntasktriad: error: {message(err)}", file=sys.stderr, flush=True)
         raise SystemExit(EXIT_USER_ERROR) from None
+
+
+def message(err: BaseException) -> str:
+    """The error's own message, without the worker traceback a DataLoader re-raise puts in its text.
+
+    The log file keeps the full trace.
+    """
+    text = str(err)
+    marker = f"{type(err).__name__}: "
+    if "Original Traceback" in text and marker in text:
+        return text.rsplit(marker, 1)[1].strip()
+    return text

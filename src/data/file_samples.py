@@ -1,0 +1,92 @@
+"""The samples of one split of file-backed data, read lazily from their files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import Tensor
+from torch.utils.data import Dataset
+
+from src.data.getters import Record
+from src.data.readers import Reader, Sample
+from src.utils.errors import TriadError
+
+SampleRef = tuple[int, int]  # (record index, sample offset within that record's file)
+
+
+def read_file(reader: Reader, path: Path) -> list[Sample]:
+    """All samples of one file, or a TriadError naming the file."""
+    try:
+        return reader.read(path)
+    except Exception as err:  # readers raise whatever their format library raises
+        raise TriadError(
+            f"cannot read {path}: {type(err).__name__}: {err}. Fix or remove the file, "
+            "or set data.on_bad_file=skip to leave unreadable files out."
+        ) from err
+
+
+class FileSamples(Dataset):
+    """Map-style dataset over (file, offset) references: a file is opened only when one of its samples is asked for.
+
+    Every sample is checked as it is read: its shape against the data's input shape, an integer label against
+    ``num_classes``. ``cache`` keeps each file's samples in memory after the first read (per worker process).
+    """
+
+    def __init__(
+        self,
+        records: list[Record],
+        refs: list[SampleRef],
+        reader: Reader,
+        *,
+        cache: bool,
+        in_shape: tuple[int, ...] | None = None,
+        num_classes: int | None = None,
+        x_stats: tuple[Tensor, Tensor] | None = None,
+    ) -> None:
+        self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
+        self.in_shape, self.num_classes, self.x_stats = in_shape, num_classes, x_stats
+        self._cached: dict[int, list[Sample]] = {}
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def raw(self, index: int) -> tuple[Tensor, Tensor]:
+        """Sample ``index`` as stored (no normalisation), its label taken from the record when it has one."""
+        record, offset = self.refs[index]
+        path, label = self.records[record]
+        samples = self._cached.get(record)
+        if samples is None:
+            samples = read_file(self.reader, path)
+            if self.cache:
+                self._cached[record] = samples
+        x, y = samples[offset]
+        if label is not None:
+            y = torch.tensor(label)
+        if y is None:
+            raise TriadError(f"{path} has no label: give one in the getter's records or store y in the file.")
+        self._check(path, x, y)
+        return x, y
+
+    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
+        x, y = self.raw(index)
+        if self.x_stats is not None:
+            mean, std = self.x_stats
+            x = (x - mean) / std
+        if self.num_classes is not None:  # integer labels: a scalar class id
+            return x, y.reshape(()).long()
+        return x, y.reshape(-1).float()  # continuous targets: (target_dim,)
+
+    def _check(self, path: Path, x: Tensor, y: Tensor) -> None:
+        if self.in_shape is not None and tuple(x.shape) != self.in_shape:
+            raise TriadError(
+                f"{path}: sample of shape {tuple(x.shape)}, but the data's samples have shape {self.in_shape} "
+                "(taken from the first training sample). Every sample must have the same shape."
+            )
+        if self.num_classes is not None and not (
+            y.numel() == 1 and float(y) == int(y) and 0 <= int(y) < self.num_classes
+        ):
+            raise TriadError(
+                f"{path}: label {y.tolist()} is outside 0..{self.num_classes - 1} "
+                f"(data.num_classes={self.num_classes})."
+            )

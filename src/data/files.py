@@ -1,0 +1,232 @@
+"""FileDataModule: real data from files, listed by a datagetter and read lazily by a reader."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+
+import lightning.pytorch as pl
+import torch
+from torch.utils.data import DataLoader
+
+from src.data.file_samples import FileSamples, SampleRef, read_file
+from src.data.getters import Record
+from src.data.readers import Reader
+from src.data.spec import DataSpec, TargetKind
+from src.utils.errors import TriadError
+
+log = logging.getLogger(__name__)
+SPLITS = ("train", "val", "test")
+Getter = Callable[[], list[Record] | dict[str, list[Record]]]
+
+
+class FileDataModule(pl.LightningDataModule):
+    """Files → samples → a seeded train/val/test split, with the same DataSpec contract as simulated data.
+
+    ``datagetter()`` returns records ``(path, label or None)``, or a dict of them per split (an explicit split).
+    Otherwise the samples are split by ``split`` fractions with a generator seeded by ``split_seed``, so the
+    split never depends on the run's seed. ``prepare`` (optional) writes the files first, on local rank 0.
+    """
+
+    def __init__(
+        self,
+        *,
+        datagetter: Getter,
+        reader: Reader,
+        target_kind: TargetKind,
+        num_classes: int | None,
+        split: Sequence[float],
+        split_seed: int,
+        normalize: bool,
+        cache: bool,
+        on_bad_file: str,
+        batch_size: int,
+        num_workers: int,
+        pin_memory: bool,
+        persistent_workers: bool,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__()
+        if on_bad_file not in ("raise", "skip"):
+            raise ValueError(f"on_bad_file must be raise or skip, got {on_bad_file!r}")
+        if target_kind not in ("integer", "continuous"):
+            raise ValueError(f"target_kind must be integer or continuous, got {target_kind!r}")
+        self.datagetter, self.reader, self.prepare = datagetter, reader, prepare
+        self.target_kind, self.num_classes = target_kind, num_classes
+        self.split, self.split_seed, self.normalize, self.cache = list(split), split_seed, normalize, cache
+        self.on_bad_file, self.batch_size, self.num_workers = on_bad_file, batch_size, num_workers
+        self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
+        self.datasets: dict[str, FileSamples] | None = None
+        self._spec: DataSpec | None = None
+
+    def prepare_data(self) -> None:
+        """Write the files, if this data source makes its own (idempotent; Lightning calls it on rank 0)."""
+        if self.prepare is not None:
+            self.prepare()
+
+    @property
+    def spec(self) -> DataSpec:
+        """Input shape from the first training sample (one file read); targets as configured."""
+        self.setup()
+        assert self._spec is not None
+        return self._spec
+
+    def setup(self, stage: str | None = None) -> None:
+        """List the files, split the samples, check labels; files themselves are read only when asked for."""
+        if self.datasets is not None:
+            return
+        if int(os.environ.get("LOCAL_RANK", 0)) == 0:  # the model is built before the Trainer calls prepare_data
+            self.prepare_data()
+        listed = self.datagetter()
+        if not listed:
+            raise TriadError(f"the datagetter {_name(self.datagetter)} returned no files.")
+        explicit = listed if isinstance(listed, dict) else None
+        records = [r for part in explicit.values() for r in part] if explicit else list(listed)
+        records, refs = self._references(records)
+        parts = self._split(records, refs, explicit)
+        num_classes = self._num_classes(records)
+        probe = FileSamples(records, parts["train"], self.reader, cache=False)
+        x, y = probe.raw(0)
+        x_stats, y_stats = self._statistics(probe) if self.normalize else (None, None)
+        self.datasets = {
+            split: FileSamples(
+                records,
+                parts[split],
+                self.reader,
+                cache=self.cache,
+                in_shape=tuple(x.shape),
+                num_classes=num_classes,
+                x_stats=x_stats,
+            )
+            for split in SPLITS
+        }
+        self._spec = DataSpec(
+            in_shape=tuple(x.shape),
+            target_kind=self.target_kind,
+            num_classes=num_classes,
+            target_dim=None if num_classes else y.numel(),
+            target_mean=y_stats[0] if y_stats and not num_classes else None,
+            target_std=y_stats[1] if y_stats and not num_classes else None,
+        )
+        log.info(f"Files: {len(records)}; samples per split: " + ", ".join(f"{s}={len(parts[s])}" for s in SPLITS))
+
+    def _references(self, records: list[Record]) -> tuple[list[Record], list[SampleRef]]:
+        """One (record, offset) per sample. With on_bad_file=skip every file is read once here, to drop bad ones."""
+        kept: list[Record] = []
+        refs: list[SampleRef] = []
+        bad: list[str] = []
+        for path, label in records:
+            if self.on_bad_file == "skip":
+                try:
+                    count = len(read_file(self.reader, path))
+                except TriadError:
+                    bad.append(str(path))
+                    continue
+            else:
+                count = self._count(path)
+            refs += [(len(kept), offset) for offset in range(count)]
+            kept.append((path, label))
+        if bad:
+            log.warning(f"on_bad_file=skip: skipped {len(bad)} unreadable file(s), e.g. {bad[0]}")
+        return kept, refs
+
+    def _count(self, path: os.PathLike) -> int:
+        try:
+            return self.reader.count(path)
+        except Exception as err:
+            raise TriadError(f"cannot read {path}: {type(err).__name__}: {err}") from err
+
+    def _split(
+        self, records: list[Record], refs: list[SampleRef], explicit: dict[str, list[Record]] | None
+    ) -> dict[str, list[SampleRef]]:
+        if explicit is not None:  # the getter decided: samples follow their files' split
+            where = {r: split for split in SPLITS for r in map(str, (p for p, _ in explicit.get(split, [])))}
+            parts = {s: [ref for ref in refs if where.get(str(records[ref[0]][0])) == s] for s in SPLITS}
+        else:
+            if len(self.split) != 3 or abs(sum(self.split) - 1) > 1e-6 or min(self.split) < 0:
+                raise TriadError(f"data.split={self.split} must be three fractions (train, val, test) that sum to 1.")
+            order = torch.randperm(len(refs), generator=torch.Generator().manual_seed(self.split_seed)).tolist()
+            n_val, n_test = (round(len(refs) * f) for f in self.split[1:])
+            bounds = {"val": (0, n_val), "test": (n_val, n_val + n_test), "train": (n_val + n_test, len(refs))}
+            parts = {s: [refs[i] for i in order[a:b]] for s, (a, b) in bounds.items()}
+        empty = [s for s in SPLITS if not parts[s]]
+        if empty:
+            raise TriadError(
+                f"the {'/'.join(empty)} split is empty ({len(refs)} samples, data.split={self.split}): "
+                "give every split a fraction large enough to hold at least one sample."
+            )
+        return parts
+
+    def _num_classes(self, records: list[Record]) -> int | None:
+        if self.target_kind != "integer":
+            return None
+        labels = [label for _, label in records if label is not None]
+        if self.num_classes is None:
+            if len(labels) < len(records):
+                raise TriadError("integer targets stored inside the files: set data.num_classes.")
+            return int(max(labels)) + 1
+        for path, label in records:
+            if label is not None and not (float(label).is_integer() and 0 <= label < self.num_classes):
+                raise TriadError(
+                    f"{path}: label {label} is outside 0..{self.num_classes - 1} (data.num_classes={self.num_classes})."
+                )
+        return self.num_classes
+
+    def _statistics(
+        self, train: FileSamples
+    ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[tuple[float, ...], ...]]:
+        """Mean and std of the training inputs (elementwise) and targets, reading each training file once."""
+        offsets: dict[int, list[int]] = {}
+        for record, offset in train.refs:
+            offsets.setdefault(record, []).append(offset)
+        moments = [torch.zeros(0)] * 4  # sum x, sum x², sum y, sum y² (float64)
+        for record, wanted in offsets.items():
+            path, label = train.records[record]
+            samples = read_file(self.reader, path)
+            x = torch.stack([samples[i][0] for i in wanted]).double()
+            y = torch.stack([torch.as_tensor(label if label is not None else samples[i][1]) for i in wanted])
+            y = y.double().reshape(len(wanted), -1)
+            parts = [x.sum(0), x.square().sum(0), y.sum(0), y.square().sum(0)]
+            moments = [m + p if m.numel() else p for m, p in zip(moments, parts, strict=True)]
+        n = len(train.refs)
+
+        def mean_std(total: torch.Tensor, squares: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            mean = total / n
+            return mean.float(), (squares / n - mean.square()).clamp_min(0).sqrt().clamp_min(1e-6).float()
+
+        x_stats, (y_mean, y_std) = mean_std(*moments[:2]), mean_std(*moments[2:])
+        return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
+
+    def _loader(self, split: str) -> DataLoader:
+        self.setup()
+        assert self.datasets is not None
+        return DataLoader(
+            self.datasets[split],
+            batch_size=self.batch_size,
+            shuffle=split == "train",
+            num_workers=self.num_workers,
+            pin_memory=self.pin_memory,
+            persistent_workers=self.persistent_workers and self.num_workers > 0,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        """Shuffled training samples."""
+        return self._loader("train")
+
+    def val_dataloader(self) -> DataLoader:
+        """Validation samples, in order."""
+        return self._loader("val")
+
+    def test_dataloader(self) -> DataLoader:
+        """Test samples, in order."""
+        return self._loader("test")
+
+    def predict_dataloader(self) -> DataLoader:
+        """Predictions run over the test samples."""
+        return self._loader("test")
+
+
+def _name(getter: Getter) -> str:
+    func = getattr(getter, "func", getter)
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}".lstrip(".")

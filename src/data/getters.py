@@ -1,0 +1,44 @@
+"""Datagetters: callables named in the config that list the data's files, with labels when they have them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from src.utils.errors import TriadError
+
+Record = tuple[Path, int | float | None]  # a file, and its label when the label lives outside the file
+
+
+def glob_files(*, root: str, pattern: str) -> list[Record]:
+    """Every file below ``root`` matching ``pattern`` (sorted, so the split is reproducible); labels in the files."""
+    folder = Path(root)
+    if not folder.is_dir():
+        raise TriadError(
+            f"data root not found: {folder}. Create it, or point the getter elsewhere "
+            "(data.datagetter.root=... on the command line, or DATA_DIR in .env)."
+        )
+    files = sorted(p for p in folder.glob(pattern) if p.is_file())
+    if not files:
+        raise TriadError(f"no files match {pattern!r} in {folder}: check data.datagetter.pattern.")
+    return [(p, None) for p in files]
+
+
+def from_manifest(*, csv_path: str, path_column: str, label_column: str) -> list[Record]:
+    """Rows of ``path,label`` from a CSV manifest; relative paths are relative to the manifest's folder."""
+    manifest = Path(csv_path)
+    if not manifest.is_file():
+        raise TriadError(f"manifest not found: {manifest}. Check data.datagetter.csv_path (or DATA_DIR in .env).")
+    with manifest.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if rows and (path_column not in rows[0] or label_column not in rows[0]):
+        raise TriadError(f"{manifest} needs the columns {path_column!r} and {label_column!r}; it has {list(rows[0])}.")
+    return [(manifest.parent / row[path_column], _number(row[label_column], manifest)) for row in rows]
+
+
+def _number(text: str, manifest: Path) -> int | float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise TriadError(f"{manifest}: label {text!r} is not a number.") from None
+    return int(value) if value.is_integer() else value

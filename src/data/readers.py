@@ -1,0 +1,88 @@
+"""Readers: turn one file into one sample or several, as (x, y) pairs (y None when the label is in the record)."""
+
+from __future__ import annotations
+
+import csv
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+Sample = tuple[Tensor, Tensor | None]
+
+
+class Reader(ABC):
+    """Reads samples from a file. ``count`` must not open a file whose sample count is known (one per file)."""
+
+    @abstractmethod
+    def read(self, path: Path) -> list[Sample]:
+        """Every sample of ``path``, in a fixed order."""
+
+    def count(self, path: Path) -> int:
+        """How many samples ``path`` holds; opens it only when that is the only way to know."""
+        return len(self.read(path))
+
+
+class NumpyReader(Reader):
+    """``.npy``: the whole array is one sample.  ``.npz``: arrays ``x`` (N, ...) and optional ``y`` (N, ...)."""
+
+    def __init__(self, *, x_key: str, y_key: str) -> None:
+        self.x_key, self.y_key = x_key, y_key
+
+    def read(self, path: Path) -> list[Sample]:
+        """One sample from .npy, N samples from .npz."""
+        if path.suffix == ".npy":
+            return [(torch.from_numpy(np.load(path, allow_pickle=False)).float(), None)]
+        with np.load(path, allow_pickle=False) as arrays:
+            x = torch.from_numpy(arrays[self.x_key]).float()
+            y = torch.from_numpy(arrays[self.y_key]) if self.y_key in arrays else None
+        if y is None:
+            return [(x, None)]
+        return list(zip(x, y, strict=True))
+
+    def count(self, path: Path) -> int:
+        """An .npy file is one sample (not opened); an .npz file is opened for its length."""
+        return 1 if path.suffix == ".npy" else len(self.read(path))
+
+
+class TorchReader(Reader):
+    """``.pt`` (loaded with ``weights_only=True``): a tensor is one sample; a dict ``{x, y}`` holds N samples."""
+
+    def read(self, path: Path) -> list[Sample]:
+        """One sample from a tensor, N from a dict of x (N, ...) and y (N, ...)."""
+        content = torch.load(path, map_location="cpu", weights_only=True)
+        if isinstance(content, Tensor):
+            return [(content.float(), None)]
+        if isinstance(content, dict) and "x" in content:
+            x = content["x"].float()
+            return list(zip(x, content["y"], strict=True)) if "y" in content else [(x, None)]
+        raise ValueError(f"expected a tensor or a dict with 'x' (and 'y'), got {type(content).__name__}")
+
+
+class CSVRowsReader(Reader):
+    """Each row of a CSV file with a header is a sample: the ``target`` columns are y, the others x."""
+
+    def __init__(self, *, target: Sequence[str], delimiter: str) -> None:
+        self.target, self.delimiter = list(target), delimiter
+
+    def read(self, path: Path) -> list[Sample]:
+        """Every data row, as float features and float targets."""
+        with path.open(newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=self.delimiter))
+        if not rows:
+            raise ValueError("empty file")
+        header, body = rows[0], rows[1:]
+        missing = [c for c in self.target if c not in header]
+        if missing:
+            raise ValueError(f"target column(s) {missing} not in the header {header}")
+        table = torch.tensor([[float(v) for v in row] for row in body], dtype=torch.float32)  # (N, columns)
+        is_target = torch.tensor([name in self.target for name in header])
+        return list(zip(table[:, ~is_target], table[:, is_target], strict=True))
+
+    def count(self, path: Path) -> int:
+        """Data rows, counted without parsing them."""
+        with path.open(newline="") as handle:
+            return max(sum(1 for _ in csv.reader(handle, delimiter=self.delimiter)) - 1, 0)
