@@ -382,6 +382,8 @@ class TrainerConf:
     limit_test_batches: Any | None = None
     overfit_batches: Any = 0.0
     detect_anomaly: bool = False
+    enable_checkpointing: bool = True  # false: no checkpoint at all, not even Lightning's default last one
+    profiler: Any = None  # null, "simple", "advanced", or a profiler config with a _target_
     enable_progress_bar: bool = True
     default_root_dir: str = "${paths.output_dir}"
 
@@ -411,6 +413,29 @@ class EarlyStoppingConf:
     min_delta: float = 0.0
 
 
+@dataclass
+class LearningRateMonitorConf:
+    """Log the learning rate (``lr-<optimizer>``) once per epoch."""
+
+    _target_: str = "lightning.pytorch.callbacks.LearningRateMonitor"
+    logging_interval: str = "epoch"
+
+
+@dataclass
+class RichProgressBarConf:
+    """A rich progress bar (needs a terminal; with trainer.enable_progress_bar=false it must be off)."""
+
+    _target_: str = "lightning.pytorch.callbacks.RichProgressBar"
+
+
+@dataclass
+class RichModelSummaryConf:
+    """A rich table of the model's modules and parameter counts at the start of fitting."""
+
+    _target_: str = "lightning.pytorch.callbacks.RichModelSummary"
+    max_depth: int = 2
+
+
 @store("callbacks/base")
 @dataclass
 class CallbacksConf:
@@ -418,6 +443,9 @@ class CallbacksConf:
 
     model_checkpoint: ModelCheckpointConf | None = None
     early_stopping: EarlyStoppingConf | None = None
+    lr_monitor: LearningRateMonitorConf | None = None
+    rich_model_summary: RichModelSummaryConf | None = None
+    rich_progress_bar: RichProgressBarConf | None = None
 
 
 @dataclass

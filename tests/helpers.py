@@ -38,9 +38,9 @@ def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictCo
     return cfg
 
 
-def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
-    """A training config sized for tests: small simulated data, no progress bar."""
-    simulated = not any(o.startswith("data=") and o != "data=simulated" for o in overrides)
+def fast_train_cfg(overrides: list[str], out_dir: Path, *, small_data: bool = True) -> DictConfig:
+    """A training config sized for tests: small simulated data (unless other data is chosen), no progress bar."""
+    simulated = small_data and not any(o.startswith("data=") and o != "data=simulated" for o in overrides)
     small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"] if simulated else []
     small += ["trainer.enable_progress_bar=false", "trainer.log_every_n_steps=1"]
     return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)

@@ -1,0 +1,61 @@
+"""The daily workflow around a run: experiments, debug modes, callbacks."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from src import train
+from tests.helpers import fast_train_cfg, options, run_cli
+
+
+def metrics_rows(run_dir: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader((run_dir / "metrics.csv").open()))
+
+
+@pytest.mark.parametrize("experiment", options("experiment"))
+def test_every_experiment_runs_with_debug_fdr(experiment: str, data_dir: Path, tmp_path: Path) -> None:
+    overrides = [f"experiment={experiment}", "debug=fdr", f"paths.data_dir={data_dir}"]
+    cfg = fast_train_cfg(overrides, tmp_path, small_data=False)  # the experiment chooses its data
+    assert train.main(cfg) is not None
+
+
+def test_all_experiments_in_one_multirun(data_dir: Path, tmp_path: Path) -> None:
+    env = {"LOG_DIR": str(tmp_path / "logs"), "DATA_DIR": str(data_dir)}
+    result = run_cli("src.train", "-m", "experiment=glob(*)", "debug=fdr", "trainer.enable_progress_bar=false", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (sweep,) = (tmp_path / "logs" / "train" / "multiruns").iterdir()
+    assert len([p for p in sweep.iterdir() if p.is_dir()]) == len(options("experiment"))
+
+
+@pytest.mark.parametrize("mode", options("debug"))
+def test_every_debug_mode_runs_on_cpu(mode: str, tmp_path: Path) -> None:
+    cfg = fast_train_cfg([f"debug={mode}"], tmp_path)
+    assert cfg.trainer.accelerator == "cpu"
+    train.main(cfg)
+
+
+def test_overfit_drives_the_training_loss_down(tmp_path: Path) -> None:
+    train.main(fast_train_cfg(["debug=overfit", "trainer.max_epochs=30"], tmp_path))
+    losses = [float(r["train/loss"]) for r in metrics_rows(tmp_path) if r["train/loss"]]
+    assert losses[-1] < 0.2 * losses[0]
+    assert not (tmp_path / "checkpoints").exists()
+
+
+def test_profiler_writes_its_report_into_the_run_dir(tmp_path: Path) -> None:
+    train.main(fast_train_cfg(["debug=profiler"], tmp_path))
+    assert "run_training_epoch" in (tmp_path / "fit-profile.txt").read_text()
+
+
+def test_limit_runs_two_short_epochs_and_checkpoints(tmp_path: Path) -> None:
+    train.main(fast_train_cfg(["debug=limit"], tmp_path))
+    epochs = {r["epoch"] for r in metrics_rows(tmp_path) if r.get("train/loss")}
+    assert epochs == {"0", "1"} and (tmp_path / "checkpoints" / "last.ckpt").is_file()
+
+
+def test_learning_rate_is_logged_per_epoch_and_follows_the_scheduler(tmp_path: Path) -> None:
+    train.main(fast_train_cfg(["scheduler=cosine", "trainer.max_epochs=3"], tmp_path))
+    lrs = [float(r["lr-AdamW"]) for r in metrics_rows(tmp_path) if r.get("lr-AdamW")]
+    assert len(lrs) == 3 and lrs[0] > lrs[1] > lrs[2]
