@@ -436,6 +436,14 @@ class RichModelSummaryConf:
     max_depth: int = 2
 
 
+@dataclass
+class CurvesPlotConf:
+    """curves.png (train/val loss and the monitored metric per epoch) next to metrics.csv."""
+
+    _target_: str = "src.callbacks.curves.CurvesPlot"
+    monitor: str = "${task.monitor}"
+
+
 @store("callbacks/base")
 @dataclass
 class CallbacksConf:
@@ -446,6 +454,7 @@ class CallbacksConf:
     lr_monitor: LearningRateMonitorConf | None = None
     rich_model_summary: RichModelSummaryConf | None = None
     rich_progress_bar: RichProgressBarConf | None = None
+    curves: CurvesPlotConf | None = None
 
 
 @dataclass
@@ -502,6 +511,8 @@ class TrainConf(RunConf):
     optimizer: OptimizerConf = MISSING
     scheduler: SchedulerConf | None = None
     ckpt_path: str | None = None  # resume training from this checkpoint
+    backbone_ckpt: str | None = None  # start the backbone from another run's checkpoint (any task), fresh decoder
+    freeze_backbone: bool = False  # with backbone_ckpt: train the decoder alone (a linear probe)
     test: bool = True  # test the best checkpoint after fitting
     optimized_metric: str | None = "${task.monitor}"  # value returned to sweepers
 
@@ -513,3 +524,13 @@ class EvalConf(RunConf):
 
     job_name: str = "eval"
     ckpt_path: str = MISSING
+    data: DataConf | None = None  # test on other data than the run's own (its spec must fit the model)
+
+
+@store("predict")
+@dataclass
+class PredictConf(EvalConf):
+    """Root of ``python -m src.predict``: the task's post-processed predictions written to a CSV file."""
+
+    job_name: str = "predict"
+    output: str = "${paths.output_dir}/predictions.csv"

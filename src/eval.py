@@ -24,9 +24,10 @@ def main(cfg: DictConfig) -> dict[str, float]:
         from src.utils import build, checkpoint, env, instantiators, results
 
         env.prepare_run(cfg.seed)
-        datamodule, model = build.build_triad(checkpoint.load_run_config(cfg.ckpt_path))
+        datamodule, model = build.build_triad(checkpoint.load_run_config(cfg.ckpt_path, cfg.data))
+        checkpoint.load_weights(model, cfg.ckpt_path)
         trainer = instantiators.instantiate_trainer(cfg)
-        trainer.test(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path, verbose=False)
+        trainer.test(model, datamodule=datamodule, verbose=False)
         metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
         results.show_metrics(metrics, title=f"{cfg.job_name}: test metrics")
         return metrics

@@ -30,12 +30,21 @@ class TriadModule(pl.LightningModule):
         task: Task,
         optimizer: OptimizerFactory,
         scheduler: SchedulerFactory | None = None,
+        freeze_backbone: bool = False,
         hparams: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.backbone, self.task = backbone, task
         self.optimizer_factory, self.scheduler_factory = optimizer, scheduler
+        self.freeze_backbone = freeze_backbone
+        if freeze_backbone:
+            self.backbone.requires_grad_(False)
         self.save_hyperparameters(hparams or {})
+
+    def on_train_epoch_start(self) -> None:
+        """A frozen backbone stays in eval mode: its BatchNorm statistics and dropout are fixed too."""
+        if self.freeze_backbone:
+            self.backbone.eval()
 
     def forward(self, x: Tensor) -> Tensor:
         """Raw task outputs for a batch of inputs."""
@@ -71,8 +80,9 @@ class TriadModule(pl.LightningModule):
         self._step(batch, "test")
 
     def predict_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> dict[str, Tensor]:
-        """The task's post-processed predictions."""
-        return self.task.postprocess(self(batch[0]))
+        """The task's post-processed predictions, next to the target when the batch has one."""
+        predictions = self.task.postprocess(self(batch[0]))
+        return {"target": batch[1], **predictions} if len(batch) > 1 else predictions
 
     def _log_epoch_metrics(self, stage: str) -> None:
         metrics = self.task.metrics(stage)
@@ -93,7 +103,7 @@ class TriadModule(pl.LightningModule):
 
     def configure_optimizers(self) -> Any:
         """The configured optimizer, and the scheduler stepped per epoch on the task's monitored metric."""
-        optimizer = self.optimizer_factory(self.parameters())
+        optimizer = self.optimizer_factory([p for p in self.parameters() if p.requires_grad])
         if self.scheduler_factory is None:
             return optimizer
         scheduler = {

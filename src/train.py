@@ -24,7 +24,7 @@ def main(cfg: DictConfig) -> float | None:
         from src.utils import build, env, instantiators, results
 
         env.prepare_run(cfg.seed)
-        datamodule, model = build.build_triad(cfg)
+        datamodule, model = build.build_triad(cfg, cfg.backbone_ckpt, cfg.freeze_backbone)
         trainer = instantiators.instantiate_trainer(cfg)
         trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
         metrics = results.fit_metrics(trainer)

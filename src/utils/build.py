@@ -15,12 +15,19 @@ from src.data.spec import DataSpec
 from src.module import TriadModule
 from src.tasks.base import Task
 from src.utils.errors import IncompatibleDataError
+from src.utils.transfer import load_matching, read_state_dict
 
 log = logging.getLogger(__name__)
 
 
-def build_triad(cfg: DictConfig) -> tuple[pl.LightningDataModule, TriadModule]:
-    """Data first (its spec wires the rest), then the task is checked against it, then the model is built."""
+def build_triad(
+    cfg: DictConfig, backbone_ckpt: str | None = None, freeze_backbone: bool = False
+) -> tuple[pl.LightningDataModule, TriadModule]:
+    """Data first (its spec wires the rest), then the task is checked against it, then the model is built.
+
+    ``backbone_ckpt`` starts the backbone from another run's weights (any task, any compatible data) under a
+    fresh decoder; ``freeze_backbone`` then trains the decoder alone (a linear probe).
+    """
     log.info(f"Data: <{cfg.data._target_}>")
     datamodule = instantiate(cfg.data)
     spec: DataSpec = datamodule.spec
@@ -31,11 +38,14 @@ def build_triad(cfg: DictConfig) -> tuple[pl.LightningDataModule, TriadModule]:
     backbone = instantiate(cfg.backbone, in_shape=tuple(spec.in_shape))
     task.build(backbone.out_dim, spec)
     log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
+    if backbone_ckpt:
+        load_matching(backbone, read_state_dict(backbone_ckpt), "backbone.", f"backbone_ckpt={backbone_ckpt}")
     module = TriadModule(
         backbone,
         task,
         optimizer=instantiate(cfg.optimizer),
         scheduler=instantiate(cfg.scheduler) if cfg.scheduler is not None else None,
+        freeze_backbone=freeze_backbone,
         hparams={"config": OmegaConf.to_container(cfg, resolve=True)},
     )
     return datamodule, module

@@ -8,10 +8,11 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from src.utils.errors import TriadError
+from src.utils.transfer import load_matching, read_state_dict
 
 
-def load_run_config(path: str) -> DictConfig:
-    """The resolved config of the run that wrote ``path``, loaded with ``weights_only=True``."""
+def load_run_config(path: str, data: DictConfig | None = None) -> DictConfig:
+    """The resolved config of the run that wrote ``path`` (``weights_only=True``), with ``data`` swapped in if given."""
     file = Path(path)
     if not file.is_file():
         raise TriadError(
@@ -24,4 +25,11 @@ def load_run_config(path: str) -> DictConfig:
     config = checkpoint.get("hyper_parameters", {}).get("config") if isinstance(checkpoint, dict) else None
     if not isinstance(config, dict):
         raise TriadError(f"{file} holds no tasktriad run config: was it written by `python -m src.train`?")
+    if data is not None:
+        config = {**config, "data": OmegaConf.to_container(data, resolve=True)}
     return OmegaConf.create(config)
+
+
+def load_weights(model: torch.nn.Module, path: str) -> None:
+    """All of the checkpoint's weights into ``model``; a model built for other data lists what does not fit."""
+    load_matching(model, read_state_dict(path), "", path)

@@ -1,0 +1,1 @@
+"""Lightning callbacks of tasktriad's own (configs/callbacks/)."""

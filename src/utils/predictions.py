@@ -1,0 +1,30 @@
+"""Write post-processed predictions, one row per sample, to CSV."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+log = logging.getLogger(__name__)
+
+
+def write_csv(batches: list[dict[str, Tensor]], path: str) -> Path:
+    """Concatenate per-batch prediction dicts; a (N, K) column becomes K columns ``name_0..name_{K-1}``."""
+    columns: dict[str, Tensor] = {k: torch.cat([b[k] for b in batches]) for k in batches[0]}
+    flat: dict[str, list] = {}
+    for name, values in columns.items():
+        values = values.reshape(len(values), -1) if values.dim() > 1 else values[:, None]
+        for j in range(values.shape[1]):
+            flat[name if values.shape[1] == 1 else f"{name}_{j}"] = values[:, j].tolist()
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(flat)
+        writer.writerows(zip(*flat.values(), strict=True))
+    log.info(f"Predictions for {len(next(iter(flat.values())))} samples: {out}")
+    return out
