@@ -41,5 +41,6 @@ def test_logged_names_are_stage_slash_metric_per_epoch(tmp_path: Path) -> None:
     train.main(fast_train_cfg(["trainer.max_epochs=2", "task=integer_regression"], tmp_path))
     rows = list(csv.DictReader((tmp_path / "metrics.csv").open()))
     names = {k for row in rows for k, v in row.items() if v and k not in ("epoch", "step")}
-    assert names == {f"{stage}/{metric}" for stage in ("train", "val", "test") for metric in ("loss", "mae", "acc")}
+    expected = {f"{stage}/{metric}" for stage in ("train", "val", "test") for metric in ("loss", "mae", "acc")}
+    assert names == expected | {"lr-AdamW"}  # the learning-rate monitor's column
     assert len([row for row in rows if row["train/loss"]]) == 2  # one row per epoch, not per step
