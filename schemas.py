@@ -461,10 +461,11 @@ class CallbacksConf:
 class CSVLoggerConf:
     """Metrics to ``<run dir>/metrics.csv``: embedded, no server."""
 
-    _target_: str = "lightning.pytorch.loggers.CSVLogger"
+    _target_: str = "src.loggers.csv.ResumableCSVLogger"
     save_dir: str = "${paths.output_dir}"
     name: str = ""
     version: str = ""
+    keep_until_step: int | None = None  # set by resume=<run dir>: continue metrics.csv after that step
 
 
 @store("logger/base")

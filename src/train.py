@@ -10,6 +10,7 @@ from omegaconf import DictConfig
 import schemas  # noqa: F401  (registers the config schemas)
 from src.utils.cli import check_overrides
 from src.utils.env import CONFIG_DIR, load_env
+from src.utils.resume import expand_resume
 
 load_env()
 
@@ -36,7 +37,11 @@ def main(cfg: DictConfig) -> float | None:
 
 
 def cli() -> None:
-    """Console entry point: report every bad override at once, then run."""
+    """Console entry point: expand ``resume=<run dir>``, report every bad override at once, then run."""
+    from src.utils.reporting import reported
+
+    with reported():
+        sys.argv[1:] = expand_resume(sys.argv[1:])
     check_overrides("train", sys.argv[1:])
     main()
 

@@ -50,10 +50,18 @@ class SimulatedDataModule(pl.LightningDataModule):
         return DataLoader(
             batches,
             batch_size=None,
-            sampler=EpochBatchSampler(len(batches), fresh_each_epoch=split == "train"),
+            sampler=EpochBatchSampler(len(batches), fresh_each_epoch=split == "train", epoch_source=self._epoch),
             num_workers=self.num_workers,
             persistent_workers=False,
         )
+
+    def _epoch(self) -> int | None:
+        """The epoch a running trainer is about to train, the value Lightning passes to ``set_epoch``.
+
+        Read at iteration time because on resume Lightning iterates the first epoch before calling ``set_epoch``
+        (and ``current_epoch`` still names the epoch the checkpoint was saved in).
+        """
+        return self.trainer.fit_loop.epoch_progress.current.processed if self.trainer is not None else None
 
     def train_dataloader(self) -> DataLoader:
         """Fresh batches each epoch."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 import torch.distributed as dist
@@ -54,14 +54,22 @@ class EpochBatchSampler(DistributedSampler):
     """
 
     def __init__(
-        self, num_batches: int, *, fresh_each_epoch: bool, num_replicas: int | None = None, rank: int | None = None
+        self,
+        num_batches: int,
+        *,
+        fresh_each_epoch: bool,
+        epoch_source: Callable[[], int | None] | None = None,
+        num_replicas: int | None = None,
+        rank: int | None = None,
     ) -> None:
         if num_replicas is None or rank is None:  # outside DDP there is one replica; inside, ask the process group
             distributed = dist.is_available() and dist.is_initialized()
             num_replicas, rank = (dist.get_world_size(), dist.get_rank()) if distributed else (1, 0)
         super().__init__(range(num_batches), num_replicas=num_replicas, rank=rank, shuffle=False, drop_last=False)
-        self.fresh_each_epoch = fresh_each_epoch
+        self.fresh_each_epoch, self.epoch_source = fresh_each_epoch, epoch_source
 
     def __iter__(self) -> Iterator[BatchKey]:  # type: ignore[override]
-        epoch = self.epoch if self.fresh_each_epoch else 0
+        # Ask the trainer when there is one: on resume, Lightning iterates the first epoch before set_epoch.
+        current = self.epoch_source() if self.epoch_source is not None else None
+        epoch = (self.epoch if current is None else current) if self.fresh_each_epoch else 0
         return ((epoch, index) for index in super().__iter__())

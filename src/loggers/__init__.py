@@ -1,0 +1,1 @@
+"""Loggers of tasktriad's own (configs/logger/)."""

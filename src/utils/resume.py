@@ -1,0 +1,27 @@
+"""``resume=<run dir>``: continue a run in its own folder, from its last checkpoint, with its own config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from src.utils.errors import TriadError
+
+
+def expand_resume(argv: list[str]) -> list[str]:
+    """Replace ``resume=<run dir>`` by the run's own overrides plus what continues it in place."""
+    resumes = [a for a in argv if a.startswith("resume=")]
+    if not resumes:
+        return argv
+    run = Path(resumes[-1].split("=", 1)[1])
+    last, overrides = run / "checkpoints" / "last.ckpt", run / ".hydra" / "overrides.yaml"
+    if not (last.is_file() and overrides.is_file()):
+        raise TriadError(f"cannot resume {run}: it needs checkpoints/last.ckpt and .hydra/overrides.yaml (a run dir).")
+    import torch  # only when resuming: the checkpoint's step
+
+    step = int(torch.load(last, map_location="cpu", weights_only=True)["global_step"])
+    original = [o for o in OmegaConf.load(overrides) if not o.startswith(("hydra.", "ckpt_path="))]
+    rest = [a for a in argv if not a.startswith("resume=")]
+    # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.
+    return [*original, *rest, f"hydra.run.dir={run}", f"ckpt_path={last}", f"logger.csv.keep_until_step={step}"]
