@@ -59,3 +59,12 @@ def test_learning_rate_is_logged_per_epoch_and_follows_the_scheduler(tmp_path: P
     train.main(fast_train_cfg(["scheduler=cosine", "trainer.max_epochs=3"], tmp_path))
     lrs = [float(r["lr-AdamW"]) for r in metrics_rows(tmp_path) if r.get("lr-AdamW")]
     assert len(lrs) == 3 and lrs[0] > lrs[1] > lrs[2]
+
+
+def test_two_process_cpu_ddp_trains_and_tests_into_one_run_dir(tmp_path: Path) -> None:
+    args = ["trainer=ddp", "trainer.max_epochs=2", "data.num_train=1024", "trainer.enable_progress_bar=false"]
+    result = run_cli("src.train", *args, env={"LOG_DIR": str(tmp_path / "logs")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "GLOBAL_RANK: 1, MEMBER: 2/2" in result.stdout + result.stderr
+    (run,) = (tmp_path / "logs" / "train" / "runs").iterdir()  # not one folder per rank
+    assert [r["test/acc"] for r in metrics_rows(run) if r.get("test/acc")] and result.stdout.count("final metrics") == 1

@@ -6,6 +6,7 @@ import logging
 import math
 
 import lightning.pytorch as pl
+from lightning.pytorch.utilities import rank_zero_only
 from rich.console import Console
 from rich.table import Table
 
@@ -30,8 +31,9 @@ def best_checkpoint(trainer: pl.Trainer) -> str | None:
     return path or None
 
 
+@rank_zero_only
 def show_metrics(metrics: dict[str, float], title: str) -> None:
-    """Print the metrics as a table, stage by stage."""
+    """Print the metrics as a table, stage by stage (once, on rank 0)."""
     table = Table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")
