@@ -468,12 +468,34 @@ class CSVLoggerConf:
     keep_until_step: int | None = None  # set by resume=<run dir>: continue metrics.csv after that step
 
 
+@dataclass
+class TensorBoardLoggerConf:
+    """TensorBoard event files in ``<run dir>/tensorboard``."""
+
+    _target_: str = "lightning.pytorch.loggers.TensorBoardLogger"
+    save_dir: str = "${paths.output_dir}"
+    name: str = "tensorboard"
+    version: str = ""
+
+
+@dataclass
+class WandbLoggerConf:
+    """Weights & Biases, offline unless told otherwise."""
+
+    _target_: str = "lightning.pytorch.loggers.WandbLogger"
+    save_dir: str = "${paths.output_dir}"
+    project: str = "tasktriad"
+    offline: bool = True
+
+
 @store("logger/base")
 @dataclass
 class LoggerConf:
     """Named loggers; an entry left null is off."""
 
     csv: CSVLoggerConf | None = None
+    tensorboard: TensorBoardLoggerConf | None = None
+    wandb: WandbLoggerConf | None = None
 
 
 @store("paths/default")

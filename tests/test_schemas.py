@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 from hydra.core.config_store import ConfigStore
-from hydra.errors import ConfigCompositionException
+from hydra.errors import ConfigCompositionException, InstantiationException
 from hydra.utils import get_object, instantiate
 from omegaconf import MISSING, DictConfig, OmegaConf
 
@@ -57,7 +57,14 @@ def target_schemas() -> list[type]:
 def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     """Instantiate what a group option fills, giving it what the framework wires at build time: (target, object)."""
     if group in ("callbacks", "logger"):  # containers of named, optional entries
-        return [(entry._target_, instantiate(entry)) for entry in cfg[group].values() if entry is not None]
+        built = []
+        for entry in cfg[group].values():
+            if entry is not None:
+                try:
+                    built.append((entry._target_, instantiate(entry)))
+                except InstantiationException as err:  # an optional package (wandb) not installed here
+                    assert isinstance(err.__cause__, ImportError) and "pip install" in str(err.__cause__)
+        return built
     node = OmegaConf.select(cfg, group.replace("/", "."))
     if node is None:  # an option that switches its group off (scheduler=none)
         return []

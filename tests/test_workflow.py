@@ -68,3 +68,21 @@ def test_two_process_cpu_ddp_trains_and_tests_into_one_run_dir(tmp_path: Path) -
     assert "GLOBAL_RANK: 1, MEMBER: 2/2" in result.stdout + result.stderr
     (run,) = (tmp_path / "logs" / "train" / "runs").iterdir()  # not one folder per rank
     assert [r["test/acc"] for r in metrics_rows(run) if r.get("test/acc")] and result.stdout.count("final metrics") == 1
+
+
+@pytest.mark.parametrize("logger", options("logger"))
+def test_every_logger_writes_into_the_run_dir_or_names_its_missing_package(
+    logger: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    cfg = fast_train_cfg([f"logger={logger}", "trainer.max_epochs=1"], tmp_path)
+    entries = [name for name, entry in cfg.logger.items() if entry is not None]
+    try:
+        train.main(cfg)
+    except SystemExit as exit_info:  # only acceptable for a logger whose package is not installed
+        err = capsys.readouterr().err
+        assert exit_info.code == 2 and "needs a package that is not installed" in err and 'pip install -e ".[' in err
+        assert "Traceback" not in err
+        return
+    expected = {"csv": "metrics.csv", "tensorboard": "tensorboard", "wandb": "wandb"}
+    for name in entries:
+        assert (tmp_path / expected[name]).exists(), f"logger={logger}: no {expected[name]} in the run dir"

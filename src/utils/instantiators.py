@@ -6,10 +6,15 @@ import logging
 from typing import Any
 
 import lightning.pytorch as pl
+from hydra.errors import InstantiationException
 from hydra.utils import instantiate
+from lightning.pytorch.callbacks import LearningRateMonitor
 from omegaconf import DictConfig
 
+from src.utils.errors import TriadError
+
 log = logging.getLogger(__name__)
+EXTRAS = {"tensorboard": "loggers"}  # entry name -> pyproject extra, where the two differ
 
 
 def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
@@ -18,7 +23,15 @@ def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
     for name, conf in group.items():
         if conf is not None:
             log.info(f"{kind} {name}: <{conf._target_}>")
-            built.append(instantiate(conf))
+            try:
+                built.append(instantiate(conf))
+            except InstantiationException as err:
+                if isinstance(err.__cause__, ImportError | ModuleNotFoundError):
+                    raise TriadError(
+                        f"{kind.lower()} {name} needs a package that is not installed: {err.__cause__}\n"
+                        f'  The project\'s extras install it: pip install -e ".[{EXTRAS.get(name, name)}]"'
+                    ) from err
+                raise
     return built
 
 
@@ -26,5 +39,8 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
     """The Trainer of ``cfg.trainer`` with the run's callbacks and loggers."""
     callbacks = instantiate_named(cfg.callbacks, "Callback")
     loggers = instantiate_named(cfg.logger, "Logger")
+    if not loggers and any(isinstance(c, LearningRateMonitor) for c in callbacks):
+        log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
+        callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False)
