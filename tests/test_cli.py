@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -125,6 +126,9 @@ def test_multirun_sweeps_tasks_in_one_command(logs: dict[str, str]) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     (sweep,) = (Path(logs["LOG_DIR"]) / "train" / "multiruns").iterdir()
     assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0", "1"]
+    summary = list(csv.DictReader((sweep / "summary.csv").open()))  # written by the sweep-summary callback
+    assert [row["task"] for row in summary] == ["classification", "integer_regression"]
+    assert all(row["run_dir"].startswith(str(sweep)) for row in summary)  # fast_dev_run logs no metrics
 
 
 def test_dotenv_sets_paths_and_the_shell_wins(tmp_path: Path) -> None:

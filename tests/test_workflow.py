@@ -86,3 +86,19 @@ def test_every_logger_writes_into_the_run_dir_or_names_its_missing_package(
     expected = {"csv": "metrics.csv", "tensorboard": "tensorboard", "wandb": "wandb"}
     for name in entries:
         assert (tmp_path / expected[name]).exists(), f"logger={logger}: no {expected[name]} in the run dir"
+
+
+def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_path: Path) -> None:
+    from omegaconf import OmegaConf
+
+    from src.sweeps.summary import SweepSummary
+
+    for job, (lr, acc) in enumerate([("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]):
+        (tmp_path / str(job) / ".hydra").mkdir(parents=True)
+        (tmp_path / str(job) / ".hydra" / "overrides.yaml").write_text(f"- optimizer.lr={lr}\n- seed=1\n")
+        (tmp_path / str(job) / "metrics.csv").write_text(f"epoch,step,val/acc\n0,1,0.1\n1,2,{acc}\n")
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}, "optimized_metric": "val/acc"})
+    SweepSummary().on_multirun_end(config)
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open()))
+    assert [(r["optimizer.lr"], float(r["val/acc"])) for r in rows] == [("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]
+    assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"

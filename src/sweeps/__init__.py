@@ -1,0 +1,1 @@
+"""Sweep helpers: what a multirun leaves behind (summary.csv, summary.png)."""
