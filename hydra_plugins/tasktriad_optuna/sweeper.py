@@ -1,0 +1,94 @@
+"""OptunaSweeper: Hydra's Sweeper API on Optuna's ask-and-tell interface."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import optuna
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import ChoiceSweep, IntervalSweep, Override, RangeSweep
+from hydra.core.plugins import Plugins
+from hydra.plugins.sweeper import Sweeper
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig
+from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+
+import hydra_plugins.tasktriad_optuna.config  # noqa: F401  (registers hydra/sweeper=tasktriad_optuna)
+
+log = logging.getLogger(__name__)
+DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize", "maximize": "maximize"}
+
+
+def distribution(override: Override) -> BaseDistribution | None:
+    """Optuna's distribution for a sweep override; None for a fixed value."""
+    value = override.value()
+    log_scale = "log" in getattr(value, "tags", set())
+    if isinstance(value, ChoiceSweep):
+        return CategoricalDistribution(list(value.list))
+    if isinstance(value, RangeSweep):
+        if all(isinstance(v, int) for v in (value.start, value.stop, value.step)):
+            return IntDistribution(value.start, value.stop - 1, step=value.step)  # range's stop is exclusive
+        return FloatDistribution(value.start, value.stop, step=value.step)
+    if isinstance(value, IntervalSweep):
+        if isinstance(value.start, int) and isinstance(value.end, int):
+            return IntDistribution(value.start, value.end, log=log_scale)
+        return FloatDistribution(float(value.start), float(value.end), log=log_scale)
+    return None
+
+
+class OptunaSweeper(Sweeper):
+    """Each trial: ask Optuna for values, launch a job with them as overrides, tell it the job's return value."""
+
+    def __init__(
+        self,
+        direction: str,
+        n_trials: int,
+        n_jobs: int,
+        seed: int | None,
+        study_name: str,
+        storage: str | None,
+        params: dict[str, Any],
+    ) -> None:
+        self.direction, self.n_trials, self.n_jobs, self.seed = DIRECTIONS[direction], n_trials, n_jobs, seed
+        self.study_name, self.storage, self.params = study_name, storage, dict(params)
+
+    def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
+        """Keep the launcher that runs the trials' jobs."""
+        self.config = config
+        self.launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=hydra_context, task_function=task_function, config=config
+        )
+
+    def sweep(self, arguments: list[str]) -> list[Any]:
+        """Run trials until the study holds ``n_trials`` finished ones; returns the jobs' results."""
+        parser = OverridesParser.create()
+        overrides = parser.parse_overrides([*(f"{k}={v}" for k, v in self.params.items()), *arguments])
+        space = {o.get_key_element(): d for o in overrides if (d := distribution(o)) is not None}
+        fixed = [o.input_line for o in overrides if o.get_key_element() not in space]
+        Path(self.config.hydra.sweep.dir).mkdir(parents=True, exist_ok=True)
+        study = optuna.create_study(
+            study_name=self.study_name,
+            storage=self.storage,
+            direction=self.direction,
+            load_if_exists=True,
+            sampler=optuna.samplers.TPESampler(seed=self.seed),
+        )
+        done = [t for t in study.trials if t.state.is_finished()]
+        log.info(f"Study {self.study_name!r} in {self.storage}: {len(done)} trial(s) done, {self.n_trials} wanted")
+        results = []
+        while (remaining := self.n_trials - len([t for t in study.trials if t.state.is_finished()])) > 0:
+            trials = [study.ask(space) for _ in range(min(self.n_jobs, remaining))]
+            batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items())] for t in trials]
+            returns = self.launcher.launch(batch, initial_job_idx=len(study.trials) - len(trials))
+            for trial, ret in zip(trials, returns, strict=True):
+                value = ret.return_value if ret.status.name == "COMPLETED" else None
+                if isinstance(value, int | float):
+                    study.tell(trial, float(value))
+                else:
+                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                results.append(ret)
+        best = study.best_trial
+        log.info(f"Best trial #{best.number}: {best.value} with {best.params}")
+        return results

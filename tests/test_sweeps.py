@@ -1,0 +1,64 @@
+"""Optuna sweeps through the project's own Hydra sweeper plugin: search space, summary, resumable studies."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import optuna
+import pytest
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+from hydra_plugins.tasktriad_optuna.sweeper import distribution
+from tests.helpers import run_cli
+
+SMALL = [
+    "trainer.max_epochs=1",
+    "data.num_train=512",
+    "data.num_val=256",
+    "data.num_test=256",
+    "trainer.enable_progress_bar=false",
+]
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("a=choice(32,64)", CategoricalDistribution([32, 64])),
+        ("a=choice(relu,gelu)", CategoricalDistribution(["relu", "gelu"])),
+        ("a=range(1,4)", IntDistribution(1, 3)),
+        ("a=interval(0.0,0.5)", FloatDistribution(0.0, 0.5)),
+        ("a=tag(log,interval(1e-4,1e-1))", FloatDistribution(1e-4, 1e-1, log=True)),
+        ("a=3", None),
+    ],
+)
+def test_the_params_grammar_maps_to_optuna_distributions(override: str, expected: object) -> None:
+    (parsed,) = OverridesParser.create().parse_overrides([override])
+    assert distribution(parsed) == expected
+
+
+def test_an_optuna_search_writes_its_summary_and_a_rerun_continues_the_study(tmp_path: Path) -> None:
+    env = {"LOG_DIR": str(tmp_path / "logs")}
+    first = run_cli("src.train", "hparams_search=clusters_optuna", "hydra.sweeper.n_trials=3", *SMALL, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    (sweep,) = (tmp_path / "logs" / "train" / "multiruns").iterdir()
+    assert {"summary.csv", "summary.png", "optuna.db"} <= {p.name for p in sweep.iterdir()}
+    rows = list(csv.DictReader((sweep / "summary.csv").open()))
+    assert len(rows) == 3 and all(r["optimizer.lr"] and r["val/acc"] for r in rows)
+
+    again = run_cli(
+        "src.train",
+        "hparams_search=clusters_optuna",
+        "hydra.sweeper.n_trials=5",
+        f"hydra.sweep.dir={sweep}",
+        *SMALL,
+        env=env,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    study = optuna.load_study(study_name="clusters_optuna", storage=f"sqlite:///{sweep / 'optuna.db'}")
+    assert len(study.trials) == 5 and all(t.state.is_finished() for t in study.trials)
+    assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0", "1", "2", "3", "4"]
+    assert [r["optimizer.lr"] for r in csv.DictReader((sweep / "summary.csv").open())][:3] == [
+        r["optimizer.lr"] for r in rows
+    ]
