@@ -1,5 +1,5 @@
 # tasktriad — the two everyday commands:   make train   |   make test
-# Both create .venv on first use (python3 -m venv + pip install -e ".[dev,data,loggers,sweep]") and re-install only when
+# Both create .venv on first use (python3 -m venv + pip install -e ".[dev,data,loggers,sweep,cluster]") and re-install only when
 # pyproject.toml changes. Extra arguments for a run:  make train ARGS="task=integer_regression"
 
 PYTHON ?= python3
@@ -16,7 +16,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "Creating $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing tasktriad and its dependencies into $(VENV) (first time: about 2 minutes) ..."
-	$(BIN)/python -m pip install --quiet -e ".[dev,data,loggers,sweep]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,data,loggers,sweep,cluster]"
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install (only if pyproject.toml changed)

@@ -102,3 +102,23 @@ def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_pa
     rows = list(csv.DictReader((tmp_path / "summary.csv").open()))
     assert [(r["optimizer.lr"], float(r["val/acc"])) for r in rows] == [("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]
     assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_slurm_launcher_composes_and_the_local_submitit_launcher_runs_a_sweep(tmp_path: Path) -> None:
+    env = {"LOG_DIR": str(tmp_path / "logs")}
+    slurm = run_cli(
+        "src.train", "hydra/launcher=submitit_slurm", "hydra.launcher.partition=gpu", "--cfg", "hydra", env=env
+    )
+    assert slurm.returncode == 0 and "SlurmLauncher" in slurm.stdout and "partition: gpu" in slurm.stdout
+    local = run_cli(
+        "src.train",
+        "-m",
+        "hydra/launcher=submitit_local",
+        "task=classification,integer_regression",
+        "trainer.fast_dev_run=true",
+        "trainer.enable_progress_bar=false",
+        env=env,
+    )
+    assert local.returncode == 0, local.stderr[-3000:]
+    (sweep,) = (tmp_path / "logs" / "train" / "multiruns").iterdir()
+    assert len(list(csv.DictReader((sweep / "summary.csv").open()))) == 2  # jobs ran in submitit's processes
