@@ -21,11 +21,10 @@ def main(cfg: DictConfig) -> dict[str, float]:
 
     with reported():
         validate(cfg)
-        from src.utils import build, checkpoint, env, instantiators, results
+        from src.utils import checkpoint, env, instantiators, results
 
         env.prepare_run(cfg.seed)
-        datamodule, model = build.build_triad(checkpoint.load_run_config(cfg.ckpt_path, cfg.data))
-        checkpoint.load_weights(model, cfg.ckpt_path)
+        datamodule, model = checkpoint.rebuild(cfg.ckpt_path, cfg.data)
         trainer = instantiators.instantiate_trainer(cfg)
         trainer.test(model, datamodule=datamodule, verbose=False)
         metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}

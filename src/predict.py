@@ -21,11 +21,10 @@ def main(cfg: DictConfig) -> str:
 
     with reported():
         validate(cfg)
-        from src.utils import build, checkpoint, env, instantiators, predictions
+        from src.utils import checkpoint, env, instantiators, predictions
 
         env.prepare_run(cfg.seed)
-        datamodule, model = build.build_triad(checkpoint.load_run_config(cfg.ckpt_path, cfg.data))
-        checkpoint.load_weights(model, cfg.ckpt_path)
+        datamodule, model = checkpoint.rebuild(cfg.ckpt_path, cfg.data)
         trainer = instantiators.instantiate_trainer(cfg)
         batches = trainer.predict(model, datamodule=datamodule)
         return str(predictions.write_csv(batches, cfg.output))

@@ -6,10 +6,10 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 
-import lightning.pytorch as pl
 import torch
 from torch.utils.data import DataLoader
 
+from src.data.base import SplitDataModule
 from src.data.file_samples import FileSamples, SampleRef, read_file
 from src.data.getters import Record
 from src.data.readers import Reader
@@ -21,7 +21,7 @@ SPLITS = ("train", "val", "test")
 Getter = Callable[[], list[Record] | dict[str, list[Record]]]
 
 
-class FileDataModule(pl.LightningDataModule):
+class FileDataModule(SplitDataModule):
     """Files → samples → a seeded train/val/test split, with the same DataSpec contract as simulated data.
 
     ``datagetter()`` returns records ``(path, label or None)``, or a dict of them per split (an explicit split).
@@ -198,7 +198,8 @@ class FileDataModule(pl.LightningDataModule):
         x_stats, (y_mean, y_std) = mean_std(*moments[:2]), mean_std(*moments[2:])
         return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
 
-    def _loader(self, split: str) -> DataLoader:
+    def loader(self, split: str) -> DataLoader:
+        """Samples of ``split``, shuffled for training."""
         self.setup()
         assert self.datasets is not None
         return DataLoader(
@@ -209,22 +210,6 @@ class FileDataModule(pl.LightningDataModule):
             pin_memory=self.pin_memory,
             persistent_workers=self.persistent_workers and self.num_workers > 0,
         )
-
-    def train_dataloader(self) -> DataLoader:
-        """Shuffled training samples."""
-        return self._loader("train")
-
-    def val_dataloader(self) -> DataLoader:
-        """Validation samples, in order."""
-        return self._loader("val")
-
-    def test_dataloader(self) -> DataLoader:
-        """Test samples, in order."""
-        return self._loader("test")
-
-    def predict_dataloader(self) -> DataLoader:
-        """Predictions run over the test samples."""
-        return self._loader("test")
 
 
 def _name(getter: Getter) -> str:

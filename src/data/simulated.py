@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import lightning.pytorch as pl
 from torch.utils.data import DataLoader
 
+from src.data.base import SplitDataModule
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
 from src.data.streams import EpochBatchSampler, SimulatedBatches
 
 
-class SimulatedDataModule(pl.LightningDataModule):
+class SimulatedDataModule(SplitDataModule):
     """Fresh training batches every epoch; validation and test sets fixed by seed.
 
     Each DataLoader item is a whole batch (``batch_size=None``): a per-sample ``__getitem__`` would cost
@@ -43,7 +43,8 @@ class SimulatedDataModule(pl.LightningDataModule):
         """The sampler's spec: known before any data is drawn."""
         return self.sampler.spec
 
-    def _loader(self, split: str) -> DataLoader:
+    def loader(self, split: str) -> DataLoader:
+        """Whole batches of ``split``: fresh each epoch for training, fixed by seed for val and test."""
         batches = SimulatedBatches(
             self.sampler, split=split, num_samples=self.sizes[split], batch_size=self.batch_size, seed=self.seed
         )
@@ -62,19 +63,3 @@ class SimulatedDataModule(pl.LightningDataModule):
         (and ``current_epoch`` still names the epoch the checkpoint was saved in).
         """
         return self.trainer.fit_loop.epoch_progress.current.processed if self.trainer is not None else None
-
-    def train_dataloader(self) -> DataLoader:
-        """Fresh batches each epoch."""
-        return self._loader("train")
-
-    def val_dataloader(self) -> DataLoader:
-        """The fixed validation set."""
-        return self._loader("val")
-
-    def test_dataloader(self) -> DataLoader:
-        """The fixed test set."""
-        return self._loader("test")
-
-    def predict_dataloader(self) -> DataLoader:
-        """Predictions run over the test set."""
-        return self._loader("test")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lightning.pytorch as pl
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from src.module import TriadModule
+from src.utils.build import build_triad
 from src.utils.errors import TriadError
 from src.utils.transfer import load_matching, read_state_dict
 
@@ -33,3 +36,10 @@ def load_run_config(path: str, data: DictConfig | None = None) -> DictConfig:
 def load_weights(model: torch.nn.Module, path: str) -> None:
     """All of the checkpoint's weights into ``model``; a model built for other data lists what does not fit."""
     load_matching(model, read_state_dict(path), "", path)
+
+
+def rebuild(path: str, data: DictConfig | None = None) -> tuple[pl.LightningDataModule, TriadModule]:
+    """The run that wrote ``path``, rebuilt from its stored config (on ``data`` if given) with all its weights."""
+    datamodule, model = build_triad(load_run_config(path, data))
+    load_weights(model, path)
+    return datamodule, model
