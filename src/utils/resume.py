@@ -18,9 +18,9 @@ def expand_resume(argv: list[str]) -> list[str]:
     last, overrides = run / "checkpoints" / "last.ckpt", run / ".hydra" / "overrides.yaml"
     if not (last.is_file() and overrides.is_file()):
         raise TriadError(f"cannot resume {run}: it needs checkpoints/last.ckpt and .hydra/overrides.yaml (a run dir).")
-    import torch  # only when resuming: the checkpoint's step
+    from src.utils.transfer import read_checkpoint  # imports torch: only when resuming
 
-    step = int(torch.load(last, map_location="cpu", weights_only=True)["global_step"])
+    step = int(read_checkpoint(str(last))["global_step"])
     original = [o for o in OmegaConf.load(overrides) if not o.startswith(("hydra.", "ckpt_path="))]
     rest = [a for a in argv if not a.startswith("resume=")]
     # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.

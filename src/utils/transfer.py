@@ -13,15 +13,25 @@ from src.utils.errors import TriadError
 log = logging.getLogger(__name__)
 
 
-def read_state_dict(path: str) -> dict[str, torch.Tensor]:
-    """The ``state_dict`` of a Lightning checkpoint, loaded with ``weights_only=True``."""
+def read_checkpoint(path: str) -> dict:
+    """A Lightning checkpoint, loaded with ``weights_only=True``; a missing or unreadable file names itself."""
     file = Path(path)
     if not file.is_file():
-        raise TriadError(f"checkpoint not found: {file}")
+        raise TriadError(f"checkpoint not found: {file}. Give the path of a .ckpt (<run dir>/checkpoints/best.ckpt).")
     try:
-        return torch.load(file, map_location="cpu", weights_only=True)["state_dict"]
-    except Exception as err:
-        raise TriadError(f"cannot read the weights of {file}: {type(err).__name__}: {err}") from err
+        checkpoint = torch.load(file, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for truncated or foreign files
+        raise TriadError(f"cannot read checkpoint {file}: {type(err).__name__}: {str(err).splitlines()[0]}") from err
+    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
+        raise TriadError(
+            f"{file} is not a Lightning checkpoint (no state_dict): was it written by `python -m src.train`?"
+        )
+    return checkpoint
+
+
+def read_state_dict(path: str) -> dict[str, torch.Tensor]:
+    """The ``state_dict`` of a Lightning checkpoint."""
+    return read_checkpoint(path)["state_dict"]
 
 
 def load_matching(module: nn.Module, state: dict[str, torch.Tensor], prefix: str, source: str) -> None:
