@@ -1,12 +1,14 @@
 # tasktriad — the two everyday commands:   make train   |   make test
-# Both create .venv on first use (python3 -m venv + pip install -e ".[dev,data,loggers,sweep,cluster]") and re-install only when
-# pyproject.toml changes. Extra arguments for a run:  make train ARGS="task=integer_regression"
+# Both create .venv on first use (python3 -m venv + pip install -e ".[dev,all]": every optional extra, so that the
+# suite tests every option) and re-install only when pyproject.toml changes. A leaner install: make EXTRAS=dev,data
+# Extra arguments for a run:  make train ARGS="task=integer_regression"
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+EXTRAS ?= dev,all
 
 .PHONY: help install train test lint format clean
 
@@ -15,8 +17,8 @@ help:  ## list the targets
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "Creating $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
-	@echo "Installing tasktriad and its dependencies into $(VENV) (first time: about 2 minutes) ..."
-	$(BIN)/python -m pip install --quiet -e ".[dev,data,loggers,sweep,cluster]"
+	@echo "Installing tasktriad and its dependencies into $(VENV) (first time: about 3 minutes) ..."
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install (only if pyproject.toml changed)

@@ -457,6 +457,7 @@ class CallbacksConf:
     curves: CurvesPlotConf | None = None
 
 
+@store("logger/csv")
 @dataclass
 class CSVLoggerConf:
     """Metrics to ``<run dir>/metrics.csv``: embedded, no server."""
@@ -468,6 +469,7 @@ class CSVLoggerConf:
     keep_until_step: int | None = None  # set by resume=<run dir>: continue metrics.csv after that step
 
 
+@store("logger/tensorboard")
 @dataclass
 class TensorBoardLoggerConf:
     """TensorBoard event files in ``<run dir>/tensorboard``."""
@@ -478,6 +480,7 @@ class TensorBoardLoggerConf:
     version: str = ""
 
 
+@store("logger/wandb")
 @dataclass
 class WandbLoggerConf:
     """Weights & Biases, offline unless told otherwise."""
@@ -488,6 +491,18 @@ class WandbLoggerConf:
     offline: bool = True
 
 
+@store("logger/mlflow")
+@dataclass
+class MLFlowLoggerConf:
+    """MLflow on a local SQLite store in the logs folder (``mlflow ui`` reads it; no server to run)."""
+
+    _target_: str = "src.loggers.mlflow.LocalMLFlowLogger"
+    store_dir: str = "${paths.log_dir}/mlflow"  # mlflow.db and artifacts/, shared by every run
+    experiment_name: str = "${job_name}"
+    run_dir: str = "${paths.output_dir}"  # tagged on the MLflow run: the way back to checkpoints and logs
+    run_name: str | None = None  # null: MLflow picks a name
+
+
 @store("logger/base")
 @dataclass
 class LoggerConf:
@@ -496,6 +511,7 @@ class LoggerConf:
     csv: CSVLoggerConf | None = None
     tensorboard: TensorBoardLoggerConf | None = None
     wandb: WandbLoggerConf | None = None
+    mlflow: MLFlowLoggerConf | None = None
 
 
 @store("paths/default")

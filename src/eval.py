@@ -25,9 +25,9 @@ def main(cfg: DictConfig) -> dict[str, float]:
 
         env.prepare_run(cfg.seed)
         datamodule, model = checkpoint.rebuild(cfg.ckpt_path, cfg.data)
-        trainer = instantiators.instantiate_trainer(cfg)
-        trainer.test(model, datamodule=datamodule, verbose=False)
-        metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+        with instantiators.trainer_for(cfg) as trainer:
+            trainer.test(model, datamodule=datamodule, verbose=False)
+            metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
         results.show_metrics(metrics, title=f"{cfg.job_name}: test metrics")
         return metrics
 

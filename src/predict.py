@@ -25,8 +25,8 @@ def main(cfg: DictConfig) -> str:
 
         env.prepare_run(cfg.seed)
         datamodule, model = checkpoint.rebuild(cfg.ckpt_path, cfg.data)
-        trainer = instantiators.instantiate_trainer(cfg)
-        batches = trainer.predict(model, datamodule=datamodule)
+        with instantiators.trainer_for(cfg) as trainer:
+            batches = trainer.predict(model, datamodule=datamodule)
         return str(predictions.write_csv(batches, cfg.output))
 
 

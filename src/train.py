@@ -26,12 +26,12 @@ def main(cfg: DictConfig) -> float | None:
 
         env.prepare_run(cfg.seed)
         datamodule, model = build.build_triad(cfg, cfg.backbone_ckpt, cfg.freeze_backbone)
-        trainer = instantiators.instantiate_trainer(cfg)
-        trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
-        metrics = results.fit_metrics(trainer)
-        if cfg.test:
-            trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
-            metrics |= {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("test/")}
+        with instantiators.trainer_for(cfg) as trainer:
+            trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+            metrics = results.fit_metrics(trainer)
+            if cfg.test:
+                trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
+                metrics |= {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("test/")}
         results.show_metrics(metrics, title=f"{cfg.job_name}: final metrics")
         return results.optimized_value(metrics, cfg.optimized_metric)
 

@@ -20,6 +20,12 @@ def _clean_hydra() -> Iterator[None]:
     GlobalHydra.instance().clear()
 
 
+@pytest.fixture(autouse=True)
+def _logs_below_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that does not choose its log folder writes below the test's tmp_path, never into the repo's logs/."""
+    monkeypatch.setenv("LOG_DIR", str(tmp_path / "logs"))
+
+
 @pytest.fixture
 def logs(tmp_path: Path) -> dict[str, str]:
     """Environment for CLI runs that writes all run folders below a temporary directory."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+from importlib.metadata import metadata
 from pathlib import Path
 
 import pytest
@@ -70,22 +72,48 @@ def test_two_process_cpu_ddp_trains_and_tests_into_one_run_dir(tmp_path: Path) -
     assert [r["test/acc"] for r in metrics_rows(run) if r.get("test/acc")] and result.stdout.count("final metrics") == 1
 
 
-@pytest.mark.parametrize("logger", options("logger"))
-def test_every_logger_writes_into_the_run_dir_or_names_its_missing_package(
-    logger: str, tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
+def left_a_record(name: str, run_dir: Path) -> bool:
+    """Whether logger ``name`` recorded the run whose folder (and log_dir) is ``run_dir``."""
+    if name == "mlflow":  # one SQLite store for all runs: find this run by its run_dir tag
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(f"sqlite:///{run_dir / 'mlflow' / 'mlflow.db'}")
+        experiments = [e.experiment_id for e in client.search_experiments()]
+        runs = client.search_runs(experiments, f"tags.run_dir = '{run_dir.resolve()}'")
+        return len(runs) == 1 and {"val/loss", "test/loss"} <= set(runs[0].data.metrics)
+    pattern = {"csv": "metrics.csv", "tensorboard": "tensorboard/events.out.tfevents.*", "wandb": "wandb/offline-run-*"}
+    return any(run_dir.glob(pattern[name]))
+
+
+@pytest.mark.parametrize("logger", [*options("logger"), "[csv,mlflow]", "[csv,tensorboard,wandb]"])
+def test_every_logger_and_any_set_of_them_records_the_run(logger: str, tmp_path: Path) -> None:
     cfg = fast_train_cfg([f"logger={logger}", "trainer.max_epochs=1"], tmp_path)
     entries = [name for name, entry in cfg.logger.items() if entry is not None]
-    try:
+    assert bool(entries) == (logger != "none")
+    train.main(cfg)
+    assert [name for name in entries if not left_a_record(name, tmp_path)] == []
+    assert (tmp_path / "curves.png").is_file() == ("csv" in entries)  # curves are drawn from metrics.csv
+
+
+def test_jobs_in_one_process_get_a_wandb_run_each(tmp_path: Path) -> None:
+    for job in ("0", "1"):  # as the jobs of a sweep under Hydra's basic launcher
+        train.main(fast_train_cfg(["logger=wandb", "trainer.max_epochs=1"], tmp_path / job))
+    runs = [next((tmp_path / job / "wandb").glob("offline-run-*")).name for job in ("0", "1")]
+    assert runs[0] != runs[1]
+
+
+@pytest.mark.parametrize("logger", [o for o in options("logger") if o not in ("csv", "many", "none")])
+def test_a_logger_whose_package_is_missing_stops_with_the_pip_line(
+    logger: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    absent = f"logger.{logger}._target_=tasktriad_absent_{logger}.Logger"  # as if its package were not installed
+    cfg = fast_train_cfg([f"logger={logger}", absent], tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
         train.main(cfg)
-    except SystemExit as exit_info:  # only acceptable for a logger whose package is not installed
-        err = capsys.readouterr().err
-        assert exit_info.code == 2 and "needs a package that is not installed" in err and 'pip install -e ".[' in err
-        assert "Traceback" not in err
-        return
-    expected = {"csv": "metrics.csv", "tensorboard": "tensorboard", "wandb": "wandb"}
-    for name in entries:
-        assert (tmp_path / expected[name]).exists(), f"logger={logger}: no {expected[name]} in the run dir"
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "needs a package that is not installed" in err and "Traceback" not in err
+    extra = re.search(r'pip install -e "\.\[(\w+)\]"', err)
+    assert extra and extra.group(1) in metadata("tasktriad").get_all("Provides-Extra"), err
 
 
 def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_path: Path) -> None:

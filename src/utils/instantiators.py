@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import lightning.pytorch as pl
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
 from src.utils.errors import TriadError
@@ -44,3 +47,22 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False)
+
+
+@contextmanager
+def trainer_for(cfg: DictConfig) -> Iterator[pl.Trainer]:
+    """The run's Trainer; on leaving, end the logger runs that would outlive it.
+
+    A wandb run is global to the process: without ``wandb.finish()`` the next job of a sweep, which Hydra's
+    basic launcher runs in the same process, would log into this job's run.
+    """
+    trainer = instantiate_trainer(cfg)
+    failed = True
+    try:
+        yield trainer
+        failed = False
+    finally:
+        if any(isinstance(logger, WandbLogger) for logger in trainer.loggers):
+            import wandb
+
+            wandb.finish(exit_code=int(failed))
