@@ -1,9 +1,10 @@
 """Typed schemas for every config option, registered in Hydra's ConfigStore.
 
-Each YAML option starts with ``defaults: [/schema/<group>/<name>@_here_, _self_]``, so a misspelled key or a
-value of the wrong type is rejected while Hydra composes, before anything runs. The defaults of every
-option live here and nowhere else. This module imports only the standard library and Hydra: the CLI's
-``--help`` and ``--cfg job`` never pay for torch.
+Each YAML option starts with ``defaults: [/schema/<group>/<name>@_here_, _self_]`` (a logger option with
+``/schema/logger/<name>@<name>``: it fills its one entry, so that ``logger=[csv,mlflow]`` combines them), so a
+misspelled key or a value of the wrong type is rejected while Hydra composes, before anything runs. The defaults
+of every option live here and nowhere else. This module imports only the standard library, Hydra and the
+config resolvers: the CLI's ``--help`` and ``--cfg job`` never pay for torch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any, TypeVar
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
+
+import src.utils.resolvers  # noqa: F401  (registers ${newest_ckpt:...}, which the transfer_* presets use)
 
 T = TypeVar("T")
 

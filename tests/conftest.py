@@ -10,6 +10,7 @@ from hydra.core.global_hydra import GlobalHydra
 
 from src.data import exports
 from tests.data.conftest import write_npy_dataset
+from tests.helpers import run_cli, transfer_sources
 
 
 @pytest.fixture(autouse=True)
@@ -39,4 +40,16 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     exports.export_digits(root=str(root / "digits"))
     exports.export_diabetes(root=str(root / "diabetes"))
     write_npy_dataset(root / "my_data", n=64)
+    return root
+
+
+@pytest.fixture(scope="session")
+def source_logs(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A LOG_DIR with one short, real run of every experiment that a ``transfer_*`` preset starts from."""
+    root = tmp_path_factory.mktemp("source_logs")
+    short = ["trainer.max_epochs=1", "trainer.limit_train_batches=2", "trainer.limit_val_batches=2", "test=false"]
+    for source in transfer_sources():
+        env = {"LOG_DIR": str(root), "DATA_DIR": str(data_dir)}
+        result = run_cli("src.train", f"experiment={source}", *short, "trainer.enable_progress_bar=false", env=env)
+        assert result.returncode == 0, result.stderr[-3000:]
     return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,12 @@ def options(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
 
 
+def transfer_sources() -> list[str]:
+    """The experiments whose newest checkpoint a ``transfer_*`` preset starts from (``${newest_ckpt:...,<name>}``)."""
+    texts = (p.read_text() for p in (CONFIGS / "experiment").glob("*.yaml"))
+    return sorted({name for text in texts for name in re.findall(r"\$\{newest_ckpt:[^,]+,(\w+)\}", text)})
+
+
 def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:
     """Compose a root config with the Hydra node set, exactly as the CLI would, writing into ``out_dir``."""
     GlobalHydra.instance().clear()
@@ -40,10 +47,11 @@ def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictCo
 
 def fast_train_cfg(overrides: list[str], out_dir: Path, *, small_data: bool = True) -> DictConfig:
     """A training config sized for tests: small simulated data (unless other data is chosen), no progress bar."""
-    simulated = small_data and not any(o.startswith("data=") and o != "data=simulated" for o in overrides)
+    chosen = any(o.startswith("experiment=") or (o.startswith("data=") and o != "data=simulated") for o in overrides)
+    simulated = small_data and not chosen  # an experiment or another data option chooses its own data
     small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"] if simulated else []
     small += ["trainer.enable_progress_bar=false", "trainer.log_every_n_steps=1"]
-    return compose_cfg("train", [*small, *overrides, f"paths.log_dir={out_dir}"], out_dir)
+    return compose_cfg("train", [*small, f"paths.log_dir={out_dir}", *overrides], out_dir)  # the caller's win
 
 
 def run_cli(

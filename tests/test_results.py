@@ -73,3 +73,16 @@ def test_diabetes_mlp_regression_is_within_003_r2_of_least_squares(data_dir: Pat
     print(f"diabetes test R2: mlp {mlp_r2:.4f}, ols {ols_r2:.4f}")
     assert 0.3 < ols_r2 < 0.65  # the published range for OLS on random splits of this set
     assert mlp_r2 >= ols_r2 - 0.03
+
+
+def test_digits_regression_fine_tuned_from_the_classifier_starts_far_ahead_of_training_from_scratch(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # After 2 epochs, on every seed tried (README): the classifier's features are a head start. After the preset's
+    # 20 epochs it is ahead on average only, so that is what the README reports, not what is asserted here.
+    run(["experiment=digits_cnn", "test=false"], data_dir, tmp_path / "source")
+    source = f"backbone_ckpt={tmp_path / 'source' / 'checkpoints' / 'best.ckpt'}"
+    short = ["experiment=transfer_digits_finetune", "trainer.max_epochs=2"]
+    transfer = run([*short, source], data_dir, tmp_path / "transfer")
+    scratch = run([*short, "backbone_ckpt=null"], data_dir, tmp_path / "scratch")
+    assert transfer["test/mae"] < 0.8 * scratch["test/mae"]  # seeds 0-4: 0.55-0.68 of it

@@ -75,9 +75,14 @@ def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize("option", OPTION_FILES, ids=str)
-def test_every_option_composes_resolves_and_instantiates(option: Path, tmp_path: Path) -> None:
+def test_every_option_composes_resolves_and_instantiates(
+    option: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     group = str(option.parent) if option.parts[0] != "hydra" else None
-    cfg = compose_cfg("train", selecting(group, option.stem) if group else [], tmp_path)
+    overrides = selecting(group, option.stem) if group else []
+    if group == "experiment":  # a transfer_* preset resolves the newest run of its source experiment
+        overrides.append(f"paths.log_dir={request.getfixturevalue('source_logs')}")
+    cfg = compose_cfg("train", overrides, tmp_path)
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     assert isinstance(container, dict) and container["paths"]["output_dir"] == str(tmp_path)
     if group and group != "paths":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import shutil
 from importlib.metadata import metadata
 from pathlib import Path
 
@@ -18,13 +20,42 @@ def metrics_rows(run_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("experiment", options("experiment"))
-def test_every_experiment_runs_with_debug_fdr(experiment: str, data_dir: Path, tmp_path: Path) -> None:
-    overrides = [f"experiment={experiment}", "debug=fdr", f"paths.data_dir={data_dir}"]
-    cfg = fast_train_cfg(overrides, tmp_path, small_data=False)  # the experiment chooses its data
+def test_every_experiment_runs_with_debug_fdr(
+    experiment: str, data_dir: Path, source_logs: Path, tmp_path: Path
+) -> None:
+    overrides = [f"experiment={experiment}", "debug=fdr", f"paths.data_dir={data_dir}", f"paths.log_dir={source_logs}"]
+    cfg = fast_train_cfg(overrides, tmp_path)
     assert train.main(cfg) is not None
 
 
-def test_all_experiments_in_one_multirun(data_dir: Path, tmp_path: Path) -> None:
+def test_a_transfer_preset_starts_from_the_newest_run_of_its_source(tmp_path: Path) -> None:
+    from src.utils.resolvers import newest_ckpt
+
+    def run(where: str, experiment: str, age: int) -> Path:
+        (tmp_path / where / ".hydra").mkdir(parents=True)
+        (tmp_path / where / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed=1\n")
+        (tmp_path / where / "checkpoints").mkdir()
+        (ckpt := tmp_path / where / "checkpoints" / "best.ckpt").write_bytes(b"")
+        os.utime(ckpt, (1e9 + age, 1e9 + age))
+        return ckpt
+
+    run("runs/a", "digits_cnn", age=1)
+    newest = run("multiruns/s/0", "digits_cnn", age=2)  # a job of a sweep counts too
+    run("runs/b", "digits_mlp", age=3)  # newer, but another experiment
+    assert newest_ckpt(str(tmp_path), "digits_cnn") == str(newest)
+    with pytest.raises(ValueError, match=r"experiment=diabetes_mlp.*backbone_ckpt=<file>"):
+        newest_ckpt(str(tmp_path), "diabetes_mlp")
+
+
+def test_a_transfer_preset_without_its_source_run_says_what_to_run(tmp_path: Path) -> None:
+    preset = next(o for o in options("experiment") if o.startswith("transfer_"))
+    result = run_cli("src.train", f"experiment={preset}", env={"LOG_DIR": str(tmp_path / "logs")})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "python -m src.train experiment=" in result.stderr and "backbone_ckpt=<file>" in result.stderr
+
+
+def test_all_experiments_in_one_multirun(data_dir: Path, source_logs: Path, tmp_path: Path) -> None:
+    shutil.copytree(source_logs, tmp_path / "logs")  # the transfer_* presets start from these runs
     env = {"LOG_DIR": str(tmp_path / "logs"), "DATA_DIR": str(data_dir)}
     result = run_cli("src.train", "-m", "experiment=glob(*)", "debug=fdr", "trainer.enable_progress_bar=false", env=env)
     assert result.returncode == 0, result.stderr[-3000:]

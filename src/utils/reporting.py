@@ -19,13 +19,14 @@ EXIT_USER_ERROR = 2
 
 def validate(cfg: DictConfig) -> None:
     """Report every missing value and every broken interpolation at once, before anything is built."""
-    problems = [
-        f"{key}: no value given (set it on the command line: {key}=...)" for key in sorted(OmegaConf.missing_keys(cfg))
-    ]
+    problems = []
     try:
+        missing = sorted(OmegaConf.missing_keys(cfg))
+        problems += [f"{key}: no value given (set it on the command line: {key}=...)" for key in missing]
         OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
-    except OmegaConfBaseException as err:
-        problems.append(str(err).splitlines()[0])
+    except OmegaConfBaseException as err:  # a broken interpolation, or a resolver that failed: its own message
+        text = str(getattr(err, "msg", err)).splitlines()[0].split(" raised while resolving interpolation: ")[-1]
+        problems.append(f"{err.full_key}: {text}" if getattr(err, "full_key", None) else text)
     if problems:
         raise TriadError("the config is incomplete:\n  - " + "\n  - ".join(problems))
 

@@ -1,0 +1,40 @@
+"""OmegaConf resolvers used by the configs, registered when ``schemas`` is imported (before Hydra composes).
+
+``${newest_ckpt:<job log folder>,<experiment>}`` is how a ``transfer_*`` preset finds the run it starts from:
+the ``best.ckpt`` of the newest run (single run or multirun job) that was started with ``experiment=<name>``.
+Only the standard library and OmegaConf are imported here, so ``--help`` stays free of torch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+RUN_DIRS = ("runs/*", "multiruns/*/*")  # below logs/<job_name>/: a single run, a job of a sweep
+
+
+def newest_ckpt(job_log_dir: str, experiment: str) -> str:
+    """The ``checkpoints/best.ckpt`` of the newest run of ``experiment=<experiment>`` below ``job_log_dir``."""
+    wanted = f"experiment={experiment}"
+    found = [
+        ckpt
+        for pattern in RUN_DIRS
+        for run in Path(job_log_dir).glob(pattern)
+        if (ckpt := run / "checkpoints" / "best.ckpt").is_file() and wanted in _overrides(run)
+    ]
+    if not found:
+        raise ValueError(
+            f"no checkpoints/best.ckpt of a run with {wanted} below {job_log_dir}. Train that run first "
+            f"(python -m src.train {wanted}), or name the checkpoint to start from: backbone_ckpt=<file>"
+        )
+    return str(max(found, key=lambda ckpt: ckpt.stat().st_mtime))
+
+
+def _overrides(run: Path) -> list[str]:
+    """The command-line overrides a run was started with (``.hydra/overrides.yaml``), or none."""
+    path = run / ".hydra" / "overrides.yaml"
+    return [str(o) for o in OmegaConf.load(path)] if path.is_file() else []
+
+
+OmegaConf.register_new_resolver("newest_ckpt", newest_ckpt, replace=True)
