@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -15,15 +17,28 @@ from src.utils.errors import TriadError
 SampleRef = tuple[int, int]  # (record index, sample offset within that record's file)
 
 
-def read_file(reader: Reader, path: Path) -> list[Sample]:
-    """All samples of one file, or a TriadError naming the file."""
+@contextmanager
+def naming_the_file(path: Path) -> Iterator[None]:
+    """Turn whatever a reader raises (its format library's errors) into a TriadError that names the file."""
     try:
-        return reader.read(path)
-    except Exception as err:  # readers raise whatever their format library raises
+        yield
+    except Exception as err:
         raise TriadError(
             f"cannot read {path}: {type(err).__name__}: {err}. Fix or remove the file, "
             "or set data.on_bad_file=skip to leave unreadable files out."
         ) from err
+
+
+def read_file(reader: Reader, path: Path) -> list[Sample]:
+    """All samples of one file, or a TriadError naming the file."""
+    with naming_the_file(path):
+        return reader.read(path)
+
+
+def count_file(reader: Reader, path: Path) -> int:
+    """How many samples one file holds (opening it only if the reader must), or a TriadError naming the file."""
+    with naming_the_file(path):
+        return reader.count(path)
 
 
 class FileSamples(Dataset):

@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
-from src.data.file_samples import FileSamples, SampleRef, read_file
+from src.data.file_samples import FileSamples, SampleRef, count_file, read_file
 from src.data.getters import Record
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
@@ -124,18 +124,12 @@ class FileDataModule(SplitDataModule):
                     bad.append(str(path))
                     continue
             else:
-                count = self._count(path)
+                count = count_file(self.reader, path)
             refs += [(len(kept), offset) for offset in range(count)]
             kept.append((path, label))
         if bad:
             log.warning(f"on_bad_file=skip: skipped {len(bad)} unreadable file(s), e.g. {bad[0]}")
         return kept, refs
-
-    def _count(self, path: os.PathLike) -> int:
-        try:
-            return self.reader.count(path)
-        except Exception as err:
-            raise TriadError(f"cannot read {path}: {type(err).__name__}: {err}") from err
 
     def _split(
         self, records: list[Record], refs: list[SampleRef], explicit: dict[str, list[Record]] | None
