@@ -29,6 +29,8 @@ def test_every_experiment_runs_with_debug_fdr(
 
 
 def test_a_transfer_preset_starts_from_the_newest_run_of_its_source(tmp_path: Path) -> None:
+    from omegaconf import OmegaConf
+
     from src.utils.resolvers import newest_ckpt
 
     def run(where: str, experiment: str, age: int) -> Path:
@@ -45,6 +47,11 @@ def test_a_transfer_preset_starts_from_the_newest_run_of_its_source(tmp_path: Pa
     assert newest_ckpt(str(tmp_path), "digits_cnn") == str(newest)
     with pytest.raises(ValueError, match=r"experiment=diabetes_mlp.*backbone_ckpt=<file>"):
         newest_ckpt(str(tmp_path), "diabetes_mlp")
+    cfg = OmegaConf.create({"backbone_ckpt": f"${{newest_ckpt:{tmp_path},digits_cnn}}"})
+    assert cfg.backbone_ckpt == str(newest)
+    newer = run("multiruns/s/1", "digits_cnn", age=4)  # a sweep job finishing while this run is under way
+    assert cfg.backbone_ckpt == str(newest)  # one run reads one value
+    assert OmegaConf.create({"b": f"${{newest_ckpt:{tmp_path},digits_cnn}}"}).b == str(newer)  # the next run: newer
 
 
 def test_a_transfer_preset_without_its_source_run_says_what_to_run(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from src.utils.run_dirs import overrides, overrides_file
+
 log = logging.getLogger(__name__)
 
 
@@ -31,12 +33,12 @@ def collect(sweep_dir: Path) -> list[dict[str, Any]]:
     """One row per job folder: its overrides (as columns), final metrics and run dir."""
     rows = []
     for job in sorted(
-        (p for p in sweep_dir.iterdir() if (p / ".hydra" / "overrides.yaml").is_file()),
+        (p for p in sweep_dir.iterdir() if overrides_file(p).is_file()),
         key=lambda p: (len(p.name), p.name),
     ):
-        overrides = dict(o.split("=", 1) for o in OmegaConf.load(job / ".hydra" / "overrides.yaml") if "=" in o)
+        values = dict(o.split("=", 1) for o in overrides(job) if "=" in o)
         metrics = final_metrics(job / "metrics.csv") if (job / "metrics.csv").is_file() else {}
-        rows.append({"job": job.name, **overrides, **metrics, "run_dir": str(job)})
+        rows.append({"job": job.name, **values, **metrics, "run_dir": str(job)})
     return rows
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from src.utils.run_dirs import overrides
+
 RUN_DIRS = ("runs/*", "multiruns/*/*")  # below logs/<job_name>/: a single run, a job of a sweep
 
 
@@ -21,7 +23,7 @@ def newest_ckpt(job_log_dir: str, experiment: str) -> str:
         ckpt
         for pattern in RUN_DIRS
         for run in Path(job_log_dir).glob(pattern)
-        if (ckpt := run / "checkpoints" / "best.ckpt").is_file() and wanted in _overrides(run)
+        if (ckpt := run / "checkpoints" / "best.ckpt").is_file() and wanted in overrides(run)
     ]
     if not found:
         raise ValueError(
@@ -31,10 +33,6 @@ def newest_ckpt(job_log_dir: str, experiment: str) -> str:
     return str(max(found, key=lambda ckpt: ckpt.stat().st_mtime))
 
 
-def _overrides(run: Path) -> list[str]:
-    """The command-line overrides a run was started with (``.hydra/overrides.yaml``), or none."""
-    path = run / ".hydra" / "overrides.yaml"
-    return [str(o) for o in OmegaConf.load(path)] if path.is_file() else []
-
-
-OmegaConf.register_new_resolver("newest_ckpt", newest_ckpt, replace=True)
+# Cached per config: every read of backbone_ckpt in one run (checks, the hyper-parameters stored in checkpoints,
+# the weights loaded) gives the same file, even if a sweep job writes a newer one meanwhile.
+OmegaConf.register_new_resolver("newest_ckpt", newest_ckpt, replace=True, use_cache=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
 from src.utils.errors import TriadError
+from src.utils.run_dirs import overrides, overrides_file
 
 
 def expand_resume(argv: list[str]) -> list[str]:
@@ -15,13 +14,13 @@ def expand_resume(argv: list[str]) -> list[str]:
     if not resumes:
         return argv
     run = Path(resumes[-1].split("=", 1)[1])
-    last, overrides = run / "checkpoints" / "last.ckpt", run / ".hydra" / "overrides.yaml"
-    if not (last.is_file() and overrides.is_file()):
+    last = run / "checkpoints" / "last.ckpt"
+    if not (last.is_file() and overrides_file(run).is_file()):
         raise TriadError(f"cannot resume {run}: it needs checkpoints/last.ckpt and .hydra/overrides.yaml (a run dir).")
     from src.utils.transfer import read_checkpoint  # imports torch: only when resuming
 
     step = int(read_checkpoint(str(last))["global_step"])
-    original = [o for o in OmegaConf.load(overrides) if not o.startswith(("hydra.", "ckpt_path="))]
+    original = [o for o in overrides(run) if not o.startswith(("hydra.", "ckpt_path="))]
     rest = [a for a in argv if not a.startswith("resume=")]
     # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.
     return [*original, *rest, f"hydra.run.dir={run}", f"ckpt_path={last}", f"logger.csv.keep_until_step={step}"]
