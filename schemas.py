@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
-import src.utils.resolvers  # noqa: F401  (registers ${newest_ckpt:...}, which the transfer_* presets use)
+import src.runs.resolvers  # noqa: F401  (registers ${newest_ckpt:...}, which the transfer_* presets use)
 
 T = TypeVar("T")
 
@@ -465,10 +465,8 @@ class CallbacksConf:
 class CSVLoggerConf:
     """Metrics to ``<run dir>/metrics.csv``: embedded, no server."""
 
-    _target_: str = "src.loggers.csv.ResumableCSVLogger"
-    save_dir: str = "${paths.output_dir}"
-    name: str = ""
-    version: str = ""
+    _target_: str = "src.loggers.csv.MetricsCSVLogger"
+    save_dir: str = "${paths.output_dir}"  # metrics.csv lands directly in the run dir
     keep_until_step: int | None = None  # set by resume=<run dir>: continue metrics.csv after that step
 
 

@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-import sys
-
 import hydra
 from omegaconf import DictConfig
 
-import schemas  # noqa: F401  (registers the config schemas)
-from src.utils.cli import check_overrides
-from src.utils.env import CONFIG_DIR, load_env
-
-load_env()
+from src.cli.env import CONFIG_DIR
+from src.cli.job import job
+from src.cli.launch import launch
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="eval")
 def main(cfg: DictConfig) -> dict[str, float]:
     """Rebuild the run's data, backbone and task from the checkpoint, test it, print the metrics."""
-    from src.utils.reporting import reported, validate  # torch is imported only once the config is composed
+    with job(cfg):
+        from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
+        from src.build.triad import rebuild
+        from src.cli import results
 
-    with reported():
-        validate(cfg)
-        from src.utils import checkpoint, env, instantiators, results
-
-        env.prepare_run(cfg.seed)
-        datamodule, model = checkpoint.rebuild(cfg.ckpt_path, cfg.data)
-        with instantiators.trainer_for(cfg) as trainer:
+        datamodule, model = rebuild(cfg.ckpt_path, cfg.data)
+        with trainer_for(cfg) as trainer:
             trainer.test(model, datamodule=datamodule, verbose=False)
-            metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+            metrics = results.logged_metrics(trainer)
         results.show_metrics(metrics, title=f"{cfg.job_name}: test metrics")
         return metrics
 
 
 def cli() -> None:
-    """Console entry point: report every bad override at once, then run."""
-    check_overrides("eval", sys.argv[1:])
-    main()
+    """Console entry point (``triad-eval``): every bad override reported at once."""
+    launch(main, config_name="eval")
 
 
 if __name__ == "__main__":

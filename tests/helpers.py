@@ -14,7 +14,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 import schemas  # noqa: F401  (registers the schemas, as the entry points do)
+from src.cli.env import load_env
 
+load_env()  # PROJECT_ROOT and .env, as a console entry point sets them before Hydra composes
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
 

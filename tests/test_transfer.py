@@ -51,10 +51,11 @@ def test_frozen_probe_trains_the_decoder(classification_run: Path, tmp_path: Pat
         ],
         tmp_path,
     )
-    from src.utils import build, env
+    from src.build.triad import build_triad
+    from src.cli.job import prepare
 
-    env.prepare_run(cfg.seed)
-    _, fresh = build.build_triad(cfg, cfg.backbone_ckpt, cfg.freeze_backbone)
+    prepare(cfg.seed)
+    _, fresh = build_triad(cfg, backbone_ckpt=cfg.backbone_ckpt, freeze_backbone=cfg.freeze_backbone)
     initial = fresh.task.decoder.proj.weight.detach().clone()
     train.main(cfg)
     (ckpt,) = (tmp_path / "checkpoints").iterdir()

@@ -31,7 +31,8 @@ def test_every_experiment_runs_with_debug_fdr(
 def test_a_transfer_preset_starts_from_the_newest_run_of_its_source(tmp_path: Path) -> None:
     from omegaconf import OmegaConf
 
-    from src.utils.resolvers import newest_ckpt
+    from src.errors import TriadError
+    from src.runs.resolvers import newest_ckpt
 
     def run(where: str, experiment: str, age: int) -> Path:
         (tmp_path / where / ".hydra").mkdir(parents=True)
@@ -45,7 +46,7 @@ def test_a_transfer_preset_starts_from_the_newest_run_of_its_source(tmp_path: Pa
     newest = run("multiruns/s/0", "digits_cnn", age=2)  # a job of a sweep counts too
     run("runs/b", "digits_mlp", age=3)  # newer, but another experiment
     assert newest_ckpt(str(tmp_path), "digits_cnn") == str(newest)
-    with pytest.raises(ValueError, match=r"experiment=diabetes_mlp.*backbone_ckpt=<file>"):
+    with pytest.raises(TriadError, match=r"experiment=diabetes_mlp.*backbone_ckpt=<file>"):
         newest_ckpt(str(tmp_path), "diabetes_mlp")
     cfg = OmegaConf.create({"backbone_ckpt": f"${{newest_ckpt:{tmp_path},digits_cnn}}"})
     assert cfg.backbone_ckpt == str(newest)

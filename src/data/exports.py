@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from src.utils.errors import TriadError
+from src.errors import TriadError
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import Tensor
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, default_collate, get_worker_info
 
 from src.data.getters import Record
 from src.data.readers import Reader, Sample
-from src.utils.errors import TriadError
+from src.errors import TriadError
 
 SampleRef = tuple[int, int]  # (record index, sample offset within that record's file)
+
+
+@dataclass(frozen=True)
+class UnreadableBatch:
+    """What a DataLoader worker hands back instead of a batch it could not read: the user error's message, intact.
+
+    An exception raised in a worker reaches the main process only as text with the worker's traceback in it; this
+    carries the message across instead, and ``FileDataModule.on_before_batch_transfer`` raises it there.
+    """
+
+    message: str
+
+
+def collate(batch: list[Any] | UnreadableBatch) -> Any:
+    """PyTorch's default collation; an ``UnreadableBatch`` passes through untouched."""
+    return batch if isinstance(batch, UnreadableBatch) else default_collate(batch)
 
 
 @contextmanager
@@ -65,6 +83,15 @@ class FileSamples(Dataset):
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def __getitems__(self, indices: list[int]) -> list[tuple[Tensor, Tensor]] | UnreadableBatch:
+        """The samples of one batch (the DataLoader's batched fetch); in a worker, a user error becomes a value."""
+        try:
+            return [self[i] for i in indices]
+        except TriadError as err:
+            if get_worker_info() is None:  # the main process: raise it as it is
+                raise
+            return UnreadableBatch(str(err))
 
     def raw(self, index: int) -> tuple[Tensor, Tensor]:
         """Sample ``index`` as stored (no normalisation), its label taken from the record when it has one."""

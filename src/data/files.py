@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
-from src.data.file_samples import FileSamples, SampleRef, count_file, read_file
+from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.getters import Record
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
-from src.utils.errors import TriadError
+from src.errors import TriadError
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
@@ -203,7 +204,14 @@ class FileDataModule(SplitDataModule):
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,
             persistent_workers=self.persistent_workers and self.num_workers > 0,
+            collate_fn=collate,
         )
+
+    def on_before_batch_transfer(self, batch: Any, dataloader_idx: int) -> Any:
+        """Raise, in the main process, the error a loader worker met while reading this batch."""
+        if isinstance(batch, UnreadableBatch):
+            raise TriadError(batch.message)
+        return batch
 
 
 def _name(getter: Getter) -> str:

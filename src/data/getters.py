@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from src.utils.errors import TriadError
+from src.errors import TriadError
 
 Record = tuple[Path, int | float | None]  # a file, and its label when the label lives outside the file
 

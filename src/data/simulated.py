@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lightning.pytorch as pl
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
@@ -57,9 +58,17 @@ class SimulatedDataModule(SplitDataModule):
         )
 
     def _epoch(self) -> int | None:
-        """The epoch a running trainer is about to train, the value Lightning passes to ``set_epoch``.
+        """The epoch the attached trainer is training or about to train; None outside a trainer."""
+        return epoch_in_progress(self.trainer) if self.trainer is not None else None
 
-        Read at iteration time because on resume Lightning iterates the first epoch before calling ``set_epoch``
-        (and ``current_epoch`` still names the epoch the checkpoint was saved in).
-        """
-        return self.trainer.fit_loop.epoch_progress.current.processed if self.trainer is not None else None
+
+def epoch_in_progress(trainer: pl.Trainer) -> int:
+    """The epoch number Lightning's fit loop hands to ``set_epoch``: the one being trained, or next to be.
+
+    Why Lightning internals: on resume, the fit loop iterates the train loader (prefetching its first batch) in
+    ``setup_data``, before it calls ``set_epoch``, and ``trainer.current_epoch`` then still names the epoch the
+    checkpoint was saved in. Lightning offers no public value for this. ``tests/data/test_simulated.py`` fails if
+    the attribute moves; ``tests/runs/test_resume.py`` fails if its meaning changes (a resumed run would replay
+    the wrong epoch's batches).
+    """
+    return trainer.fit_loop.epoch_progress.current.processed

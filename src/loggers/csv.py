@@ -1,58 +1,72 @@
-"""A CSV logger that can continue a run's metrics.csv instead of deleting it."""
+"""MetricsCSVLogger: the run's metrics.csv (and hparams.yaml), on Lightning's public Logger API.
+
+Lightning's own CSVLogger deletes an existing metrics.csv and has no public way to continue one; this logger writes
+through ``src.runs.metrics.MetricsWriter``, which appends, rewrites atomically, and continues a resumed run's file.
+"""
 
 from __future__ import annotations
 
-import csv
-import os
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
 
-from lightning.fabric.utilities.rank_zero import rank_zero_only
-from lightning.pytorch.loggers import CSVLogger
-from lightning.pytorch.loggers.csv_logs import ExperimentWriter
+from lightning.pytorch.loggers import Logger
+from lightning.pytorch.utilities import rank_zero_only
+from omegaconf import OmegaConf
+from torch import Tensor
 
-
-class ContinuingWriter(ExperimentWriter):
-    """Keeps an existing metrics.csv, continuing it under the same header.
-
-    Rows up to ``keep_until_step`` stay; later ones and test rows (logged after the checkpoint a run resumes
-    from: a half epoch, a final test) are dropped, so that the resumed run's rows follow without duplicates.
-    """
-
-    def __init__(self, log_dir: str, keep_until_step: int | None) -> None:
-        self.keep_until_step = keep_until_step
-        super().__init__(log_dir=log_dir)
-
-    def _check_log_dir_exists(self) -> None:
-        if self.keep_until_step is None or not os.path.isfile(self.metrics_file_path):
-            super()._check_log_dir_exists()
-            return
-        with open(self.metrics_file_path, newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            rows = [r for r in reader if int(r["step"]) <= self.keep_until_step and not _is_test_row(r)]
-        with open(self.metrics_file_path, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=header)
-            writer.writeheader()
-            writer.writerows(rows)
-        self.metrics_keys = header
+from src.runs.files import atomic_write
+from src.runs.folder import metrics_file
+from src.runs.metrics import MetricsWriter
 
 
-def _is_test_row(row: dict[str, str]) -> bool:
-    """A row of the interrupted run's final test: the resumed run tests again at its own end."""
-    return any(value and key.startswith("test/") for key, value in row.items())
+class MetricsCSVLogger(Logger):
+    """``<save_dir>/metrics.csv``: a row per logging call; ``keep_until_step`` continues a resumed run's file."""
 
-
-class ResumableCSVLogger(CSVLogger):
-    """Lightning's CSVLogger; with ``keep_until_step`` set, a resumed run continues its metrics.csv."""
-
-    def __init__(self, save_dir: str, name: str, version: str, keep_until_step: int | None) -> None:
-        super().__init__(save_dir=save_dir, name=name, version=version)
-        self.keep_until_step = keep_until_step
+    def __init__(self, save_dir: str, keep_until_step: int | None = None) -> None:
+        super().__init__()
+        self._save_dir = save_dir
+        self.metrics_path = metrics_file(Path(save_dir))
+        self._pending: list[dict[str, float | int]] = []
+        # Only rank 0 writes; it checks at once, before training, that it will not overwrite another run's file.
+        self._writer = MetricsWriter(self.metrics_path, keep_until_step) if rank_zero_only.rank == 0 else None
 
     @property
+    def name(self) -> str:
+        """No experiment name: the run folder is the experiment."""
+        return ""
+
+    @property
+    def version(self) -> str:
+        """No version: one run folder holds one run."""
+        return ""
+
+    @property
+    def save_dir(self) -> str:
+        """The run folder."""
+        return self._save_dir
+
     @rank_zero_only
-    def experiment(self) -> ExperimentWriter:
-        """The writer, continuing an existing metrics.csv when resuming."""
-        if self._experiment is None:
-            os.makedirs(self.root_dir, exist_ok=True)
-            self._experiment = ContinuingWriter(log_dir=self.log_dir, keep_until_step=self.keep_until_step)
-        return self._experiment
+    def log_hyperparams(self, params: dict[str, Any] | Namespace, *args: Any, **kwargs: Any) -> None:
+        """Write the run's hyper-parameters (its plain config) to ``hparams.yaml``."""
+        values = vars(params) if isinstance(params, Namespace) else dict(params)
+        with atomic_write(Path(self._save_dir) / "hparams.yaml") as handle:
+            handle.write(OmegaConf.to_yaml(OmegaConf.create(values)))
+
+    @rank_zero_only
+    def log_metrics(self, metrics: dict[str, float | Tensor], step: int | None = None) -> None:
+        """Queue one row; ``save`` writes it."""
+        row = {k: v.item() if isinstance(v, Tensor) else v for k, v in metrics.items()}
+        self._pending.append({**row, "step": step if step is not None else -1})  # the trainer always gives one
+
+    @rank_zero_only
+    def save(self) -> None:
+        """Write the queued rows (Lightning calls this after every logging call, and at the end)."""
+        if self._writer is not None:
+            self._writer.write(self._pending)
+        self._pending = []
+
+    @rank_zero_only
+    def finalize(self, status: str) -> None:
+        """Write whatever is still queued."""
+        self.save()

@@ -15,37 +15,31 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from src.utils.run_dirs import overrides, overrides_file
+from src.runs.files import atomic_write
+from src.runs.folder import is_run, metrics_file, overrides
+from src.runs.metrics import final_values
 
 log = logging.getLogger(__name__)
 
 
-def final_metrics(metrics_csv: Path) -> dict[str, float]:
-    """The last logged value of every metric column (test metrics, last epoch's train/val, best is not guessed)."""
-    values: dict[str, float] = {}
-    with metrics_csv.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            values |= {k: float(v) for k, v in row.items() if v and "/" in k}
-    return values
+def job_overrides(job: Path) -> dict[str, str]:
+    """The job's command-line overrides as ``{key: value}``."""
+    return dict(o.split("=", 1) for o in overrides(job) if "=" in o)
 
 
 def collect(sweep_dir: Path) -> list[dict[str, Any]]:
     """One row per job folder: its overrides (as columns), final metrics and run dir."""
     rows = []
-    for job in sorted(
-        (p for p in sweep_dir.iterdir() if overrides_file(p).is_file()),
-        key=lambda p: (len(p.name), p.name),
-    ):
-        values = dict(o.split("=", 1) for o in overrides(job) if "=" in o)
-        metrics = final_metrics(job / "metrics.csv") if (job / "metrics.csv").is_file() else {}
-        rows.append({"job": job.name, **values, **metrics, "run_dir": str(job)})
+    for job in sorted((p for p in sweep_dir.iterdir() if is_run(p)), key=lambda p: (len(p.name), p.name)):
+        metrics = final_values(metrics_file(job)) if metrics_file(job).is_file() else {}
+        rows.append({"job": job.name, **job_overrides(job), **metrics, "run_dir": str(job)})
     return rows
 
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """All rows under the union of their columns."""
     columns = list(dict.fromkeys(k for row in rows for k in row))
-    with path.open("w", newline="") as handle:
+    with atomic_write(path, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
@@ -72,7 +66,8 @@ def plot(rows: list[dict[str, Any]], swept: list[str], metric: str, path: Path) 
             xs = [labels.index(x) for x, _ in points]
         ax.scatter(xs, [y for _, y in points], s=40)
         ax.set(xlabel=param, ylabel=metric, title=f"{metric} vs {param}")
-    fig.savefig(path, dpi=100)
+    with atomic_write(path, "wb") as handle:
+        fig.savefig(handle, format="png", dpi=100)
     plt.close(fig)
 
 
@@ -87,11 +82,8 @@ class SweepSummary(Callback):
             return
         write_csv(rows, sweep_dir / "summary.csv")
         metric = OmegaConf.select(config, "optimized_metric", default=None)
-        swept = [
-            k
-            for k in rows[0]
-            if k not in ("job", "run_dir") and "/" not in k and len({str(r.get(k)) for r in rows}) > 1
-        ]
+        keys = dict.fromkeys(k for job in sweep_dir.iterdir() if is_run(job) for k in job_overrides(job))
+        swept = [k for k in keys if len({str(r.get(k)) for r in rows}) > 1]
         if metric and swept and any(metric in r for r in rows):
             plot(rows, swept, metric, sweep_dir / "summary.png")
         log.info(f"Sweep summary: {sweep_dir / 'summary.csv'} ({len(rows)} jobs)")

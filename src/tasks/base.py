@@ -9,8 +9,8 @@ from torch import Tensor, nn
 from torchmetrics import MetricCollection
 
 from src.data.spec import DataSpec, TargetKind
+from src.errors import IncompatibleDataError, TriadError
 from src.tasks.decoders import LinearDecoder
-from src.utils.errors import IncompatibleDataError, TriadError
 
 STAGES = ("train", "val", "test")
 

@@ -15,7 +15,18 @@ from hydra.utils import get_class, instantiate
 from tests.helpers import ROOT, compose_cfg, options
 
 BACKBONES = options("backbone")
-FORBIDDEN = ("lightning", "pytorch_lightning", "hydra", "omegaconf", "src.tasks", "src.data", "src.utils", "schemas")
+FORBIDDEN = (
+    "lightning",
+    "pytorch_lightning",
+    "hydra",
+    "omegaconf",
+    "src.tasks",
+    "src.data",
+    "src.build",
+    "src.cli",
+    "src.runs",
+    "schemas",
+)
 
 
 def build(name: str, in_shape: tuple[int, ...], tmp_path: Path, *overrides: str) -> torch.nn.Module:

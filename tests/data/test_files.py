@@ -12,7 +12,7 @@ import torch
 from src.data.files import FileDataModule
 from src.data.getters import from_manifest, glob_files
 from src.data.readers import CSVRowsReader, NumpyReader, TorchReader
-from src.utils.errors import TriadError
+from src.errors import TriadError
 from tests.data.conftest import write_npy_dataset
 
 

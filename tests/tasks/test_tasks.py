@@ -9,8 +9,8 @@ import torch
 from hydra.utils import get_class, instantiate
 
 from src.data.spec import DataSpec
+from src.errors import IncompatibleDataError, TriadError
 from src.tasks.base import Task
-from src.utils.errors import IncompatibleDataError, TriadError
 from tests.helpers import compose_cfg, options
 
 TASKS = options("task")

@@ -1,4 +1,4 @@
-"""Collect a run's final metrics, show them as a table, and pick the value sweepers optimise."""
+"""A run's final metrics: collected from the trainer, shown as a table, and the value handed to sweepers."""
 
 from __future__ import annotations
 
@@ -13,9 +13,15 @@ from rich.table import Table
 log = logging.getLogger(__name__)
 
 
+def logged_metrics(trainer: pl.Trainer, stage: str | None = None) -> dict[str, float]:
+    """What the last fit/test logged (``{stage}/{name}``), as floats; only ``stage``'s if given."""
+    prefix = f"{stage}/" if stage else ""
+    return {name: float(value) for name, value in trainer.callback_metrics.items() if name.startswith(prefix)}
+
+
 def fit_metrics(trainer: pl.Trainer) -> dict[str, float]:
     """Metrics at the end of fitting; the monitored metric is taken at the best checkpoint's epoch."""
-    metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
+    metrics = logged_metrics(trainer)
     checkpoint = trainer.checkpoint_callback
     if checkpoint is not None and checkpoint.best_model_score is not None and checkpoint.monitor:
         metrics[checkpoint.monitor] = float(checkpoint.best_model_score)
@@ -33,7 +39,7 @@ def best_checkpoint(trainer: pl.Trainer) -> str | None:
 
 @rank_zero_only
 def show_metrics(metrics: dict[str, float], title: str) -> None:
-    """Print the metrics as a table, stage by stage (once, on rank 0)."""
+    """Print the metrics as a table, test metrics first (once, on rank 0)."""
     table = Table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")

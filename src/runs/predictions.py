@@ -9,6 +9,8 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from src.runs.files import atomic_write
+
 log = logging.getLogger(__name__)
 
 
@@ -21,8 +23,7 @@ def write_csv(batches: list[dict[str, Tensor]], path: str) -> Path:
         for j in range(values.shape[1]):
             flat[name if values.shape[1] == 1 else f"{name}_{j}"] = values[:, j].tolist()
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="") as handle:
+    with atomic_write(out, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(flat)
         writer.writerows(zip(*flat.values(), strict=True))

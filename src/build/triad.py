@@ -1,27 +1,27 @@
-"""Assemble data, task and backbone into a TriadModule, checking that they fit first."""
+"""Assemble data, task and backbone into a TriadModule, checking that they fit first; or rebuild a trained one."""
 
 from __future__ import annotations
 
 import logging
 
 import lightning.pytorch as pl
+from hydra import compose
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from hydra.types import RunMode
 from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from src.data.spec import DataSpec
+from src.errors import IncompatibleDataError
 from src.module import TriadModule
+from src.runs.checkpoints import load_matching, read_checkpoint, run_config
 from src.tasks.base import Task
-from src.utils.errors import IncompatibleDataError
-from src.utils.transfer import load_matching, read_state_dict
 
 log = logging.getLogger(__name__)
 
 
 def build_triad(
-    cfg: DictConfig, backbone_ckpt: str | None = None, freeze_backbone: bool = False
+    cfg: DictConfig, *, backbone_ckpt: str | None = None, freeze_backbone: bool = False
 ) -> tuple[pl.LightningDataModule, TriadModule]:
     """Data first (its spec wires the rest), then the task is checked against it, then the model is built.
 
@@ -39,7 +39,8 @@ def build_triad(
     task.build(backbone.out_dim, spec)
     log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
     if backbone_ckpt:
-        load_matching(backbone, read_state_dict(backbone_ckpt), "backbone.", f"backbone_ckpt={backbone_ckpt}")
+        state = read_checkpoint(backbone_ckpt)["state_dict"]
+        load_matching(backbone, state, "backbone.", f"backbone_ckpt={backbone_ckpt}")
     module = TriadModule(
         backbone,
         task,
@@ -49,6 +50,17 @@ def build_triad(
         hparams={"config": OmegaConf.to_container(cfg, resolve=True)},
     )
     return datamodule, module
+
+
+def rebuild(ckpt_path: str, data: DictConfig | None = None) -> tuple[pl.LightningDataModule, TriadModule]:
+    """The run that wrote ``ckpt_path``, rebuilt from its stored config (on ``data`` if given) with all its weights.
+
+    The file is read once; a model built for other data lists every tensor that does not fit.
+    """
+    checkpoint = read_checkpoint(ckpt_path)
+    datamodule, model = build_triad(run_config(checkpoint, ckpt_path, data))
+    load_matching(model, checkpoint["state_dict"], "", ckpt_path)
+    return datamodule, model
 
 
 def check_fit(task: Task, spec: DataSpec) -> None:
@@ -65,16 +77,11 @@ def check_fit(task: Task, spec: DataSpec) -> None:
 
 
 def fitting_tasks(spec: DataSpec) -> list[str]:
-    """Every option of the ``task`` config group whose class accepts ``spec``'s targets."""
+    """Every option of the ``task`` config group whose class accepts ``spec``'s targets (inside a Hydra run)."""
     if not GlobalHydra.instance().is_initialized():
         return []
-    loader = GlobalHydra.instance().config_loader()
-    fitting = []
-    for name in loader.get_group_options("task"):
-        node = loader.load_configuration("train", overrides=[f"task={name}"], run_mode=RunMode.RUN).task
-        if get_class(node._target_).fits(spec):
-            fitting.append(name)
-    return fitting
+    options = GlobalHydra.instance().config_loader().get_group_options("task")
+    return [name for name in options if get_class(compose("train", [f"task={name}"]).task._target_).fits(spec)]
 
 
 def _choice(group: str) -> str | None:

@@ -1,4 +1,4 @@
-"""OmegaConf resolvers used by the configs, registered when ``schemas`` is imported (before Hydra composes).
+"""OmegaConf resolvers that look runs up, registered when ``schemas`` is imported (before Hydra composes).
 
 ``${newest_ckpt:<job log folder>,<experiment>}`` is how a ``transfer_*`` preset finds the run it starts from:
 the ``best.ckpt`` of the newest run (single run or multirun job) that was started with ``experiment=<name>``.
@@ -11,9 +11,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from src.utils.run_dirs import overrides
-
-RUN_DIRS = ("runs/*", "multiruns/*/*")  # below logs/<job_name>/: a single run, a job of a sweep
+from src.errors import TriadError
+from src.runs.folder import checkpoint_file, overrides, runs_below
 
 
 def newest_ckpt(job_log_dir: str, experiment: str) -> str:
@@ -21,12 +20,11 @@ def newest_ckpt(job_log_dir: str, experiment: str) -> str:
     wanted = f"experiment={experiment}"
     found = [
         ckpt
-        for pattern in RUN_DIRS
-        for run in Path(job_log_dir).glob(pattern)
-        if (ckpt := run / "checkpoints" / "best.ckpt").is_file() and wanted in overrides(run)
+        for run in runs_below(Path(job_log_dir))
+        if (ckpt := checkpoint_file(run, "best")).is_file() and wanted in overrides(run)
     ]
     if not found:
-        raise ValueError(
+        raise TriadError(
             f"no checkpoints/best.ckpt of a run with {wanted} below {job_log_dir}. Train that run first "
             f"(python -m src.train {wanted}), or name the checkpoint to start from: backbone_ckpt=<file>"
         )

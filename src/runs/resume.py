@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from src.utils.errors import TriadError
-from src.utils.run_dirs import overrides, overrides_file
+from src.errors import TriadError
+from src.runs.folder import checkpoint_file, is_run, overrides
 
 
 def expand_resume(argv: list[str]) -> list[str]:
@@ -14,12 +14,12 @@ def expand_resume(argv: list[str]) -> list[str]:
     if not resumes:
         return argv
     run = Path(resumes[-1].split("=", 1)[1])
-    last = run / "checkpoints" / "last.ckpt"
-    if not (last.is_file() and overrides_file(run).is_file()):
+    last = checkpoint_file(run, "last")
+    if not (last.is_file() and is_run(run)):
         raise TriadError(f"cannot resume {run}: it needs checkpoints/last.ckpt and .hydra/overrides.yaml (a run dir).")
-    from src.utils.transfer import read_checkpoint  # imports torch: only when resuming
+    from src.runs.checkpoints import read_checkpoint  # imports torch: only when resuming
 
-    step = int(read_checkpoint(str(last))["global_step"])
+    step = int(read_checkpoint(last)["global_step"])
     original = [o for o in overrides(run) if not o.startswith(("hydra.", "ckpt_path="))]
     rest = [a for a in argv if not a.startswith("resume=")]
     # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.

@@ -1,4 +1,4 @@
-"""Building the run's plumbing (callbacks, loggers, trainer) from config, with a log line per piece."""
+"""The trainer and its plumbing (callbacks, loggers, checkpoint files) from config, with a log line per piece."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
-from src.utils.errors import TriadError
+from src.errors import TriadError
+from src.runs.checkpoints import CheckpointFiles
 
 log = logging.getLogger(__name__)
 EXTRAS = {"tensorboard": "loggers"}  # entry name -> pyproject extra, where the two differ
@@ -29,7 +30,9 @@ def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
             try:
                 built.append(instantiate(conf))
             except InstantiationException as err:
-                if isinstance(err.__cause__, ImportError | ModuleNotFoundError):
+                if isinstance(err.__cause__, TriadError):  # the piece's own message says what to do
+                    raise err.__cause__ from err
+                if isinstance(err.__cause__, ImportError):
                     raise TriadError(
                         f"{kind.lower()} {name} needs a package that is not installed: {err.__cause__}\n"
                         f'  The project\'s extras install it: pip install -e ".[{EXTRAS.get(name, name)}]"'
@@ -39,14 +42,14 @@ def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
 
 
 def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
-    """The Trainer of ``cfg.trainer`` with the run's callbacks and loggers."""
+    """The Trainer of ``cfg.trainer`` with the run's callbacks and loggers; checkpoint files go through ours."""
     callbacks = instantiate_named(cfg.callbacks, "Callback")
     loggers = instantiate_named(cfg.logger, "Logger")
     if not loggers and any(isinstance(c, LearningRateMonitor) for c in callbacks):
         log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     log.info(f"Trainer: <{cfg.trainer._target_}>")
-    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False)
+    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()])
 
 
 @contextmanager

@@ -1,0 +1,23 @@
+"""A console entry point's start: ``.env`` loaded, the command line expanded and checked, then Hydra runs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import schemas  # noqa: F401  (registers the config schemas before Hydra composes)
+from src.cli.checks import check_overrides
+from src.cli.env import load_env
+from src.cli.reporting import reported
+
+
+def launch(
+    main: Callable[[], object], *, config_name: str, expand: Callable[[list[str]], list[str]] | None = None
+) -> None:
+    """Run ``main`` (a ``@hydra.main`` function) after ``expand`` rewrote argv and every bad override was reported."""
+    load_env()
+    if expand is not None:
+        with reported():
+            sys.argv[1:] = expand(sys.argv[1:])
+    check_overrides(config_name, sys.argv[1:])
+    main()

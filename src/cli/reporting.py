@@ -1,0 +1,32 @@
+"""User errors on screen: one message and exit status 2, the traceback kept in the run's log file."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hydra.errors import InstantiationException
+from omegaconf.errors import OmegaConfBaseException
+
+from src.errors import TriadError
+
+log = logging.getLogger(__name__)
+EXIT_USER_ERROR = 2
+
+
+def fail(message: str) -> None:
+    """Print ``tasktriad: error: <message>`` and exit with status 2."""
+    print(f"\ntasktriad: error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(EXIT_USER_ERROR)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Run the body; a user error (bad config, data or file) prints one message, no traceback, and exits 2."""
+    try:
+        yield
+    except (TriadError, InstantiationException, OmegaConfBaseException) as err:
+        log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
+        fail(str(err))

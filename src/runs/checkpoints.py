@@ -1,0 +1,95 @@
+"""Checkpoint files: the only code that reads or writes one, with one error path for every bad file.
+
+Reading always uses ``torch.load(weights_only=True)``: a tasktriad checkpoint holds tensors and plain config values
+only. Writing goes through Lightning's public ``CheckpointIO`` plugin API (``CheckpointFiles``), so the trainer's own
+saves (best.ckpt, last.ckpt) and loads (``ckpt_path=``) take the same path as eval, predict, transfer and resume.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+from lightning.pytorch.plugins import CheckpointIO
+from omegaconf import DictConfig, OmegaConf
+from torch import nn
+
+from src.errors import TriadError
+from src.runs.files import atomic_write
+
+log = logging.getLogger(__name__)
+
+
+def read_checkpoint(path: str | Path) -> dict[str, Any]:
+    """A Lightning checkpoint; a missing, unreadable or foreign file is a TriadError that names it."""
+    file = Path(path)
+    if not file.is_file():
+        raise TriadError(f"checkpoint not found: {file}. Give the path of a .ckpt (<run dir>/checkpoints/best.ckpt).")
+    try:
+        checkpoint = torch.load(file, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for truncated or foreign files
+        raise TriadError(f"cannot read checkpoint {file}: {type(err).__name__}: {err}") from err
+    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
+        raise TriadError(
+            f"{file} is not a Lightning checkpoint (no state_dict): was it written by `python -m src.train`?"
+        )
+    return checkpoint
+
+
+def run_config(checkpoint: dict[str, Any], source: str, data: DictConfig | None = None) -> DictConfig:
+    """The resolved config ``src.train`` stored in ``checkpoint``, with ``data`` swapped in if given."""
+    config = checkpoint.get("hyper_parameters", {}).get("config")
+    if not isinstance(config, dict):
+        raise TriadError(f"{source} holds no tasktriad run config: was it written by `python -m src.train`?")
+    if data is not None:
+        config = {**config, "data": OmegaConf.to_container(data, resolve=True)}
+    return OmegaConf.create(config)
+
+
+def load_matching(module: nn.Module, state: dict[str, torch.Tensor], prefix: str, source: str) -> None:
+    """Load the ``prefix``-weights of ``state`` (prefix removed) into ``module``, which must match them exactly.
+
+    Every missing or mis-shaped tensor is listed in one error, before anything is loaded.
+    """
+    own = module.state_dict()
+    theirs = {k.removeprefix(prefix): v for k, v in state.items() if k.startswith(prefix)}
+    problems = [
+        f"{k}: {tuple(theirs[k].shape)} in the checkpoint, {tuple(v.shape)} here"
+        for k, v in own.items()
+        if k in theirs and theirs[k].shape != v.shape
+    ]
+    problems += [f"{k}: missing from the checkpoint" for k in own if k not in theirs]
+    problems += [f"{k}: in the checkpoint, not in this model" for k in theirs if k not in own]
+    if problems:
+        raise TriadError(
+            f"the weights of {source} do not fit this model ({len(problems)} tensor(s)); was it trained with the same "
+            "backbone and input shape?\n  - " + "\n  - ".join(problems)
+        )
+    module.load_state_dict(theirs)
+    log.info(f"Loaded {len(theirs)} tensors under '{prefix}' from {source}")
+
+
+class CheckpointFiles(CheckpointIO):
+    """The trainer's checkpoint I/O: atomic saves (temp file, then rename) and ``read_checkpoint`` for loads.
+
+    A kill during a save leaves the previous file whole; a bad ``ckpt_path=`` fails with the same message as a bad
+    ``src.eval ckpt_path=``.
+    """
+
+    def save_checkpoint(self, checkpoint: dict[str, Any], path: str | Path, storage_options: Any = None) -> None:
+        """Write ``checkpoint`` to ``path`` in one rename."""
+        with atomic_write(path, "wb") as handle:
+            torch.save(checkpoint, handle)
+
+    def load_checkpoint(
+        self, path: str | Path, map_location: Callable | None = None, weights_only: bool | None = None
+    ) -> dict[str, Any]:
+        """The checkpoint at ``path``, always read with ``weights_only=True``."""
+        return read_checkpoint(path)
+
+    def remove_checkpoint(self, path: str | Path) -> None:
+        """Delete a checkpoint the trainer no longer keeps (a former best)."""
+        Path(path).unlink(missing_ok=True)
