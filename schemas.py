@@ -1,9 +1,10 @@
 """Typed schemas for every config option, registered in Hydra's ConfigStore.
 
-Each YAML option starts with ``defaults: [/schema/<group>/<name>@_here_, _self_]`` (a logger option with
-``/schema/logger/<name>@<name>``: it fills its one entry, so that ``logger=[csv,mlflow]`` combines them), so a
-misspelled key or a value of the wrong type is rejected while Hydra composes, before anything runs. The defaults
-of every option live here and nowhere else. This module imports only the standard library, Hydra and the
+Every value has one home: the defaults of every option live here, and nowhere else. An option's YAML holds only
+its defaults list, ``[/schema/<group>/<name>@_here_]`` (a logger or callback entry: ``/schema/logger/<name>@<name>``,
+so that it fills its one entry and ``logger=[csv,mlflow]`` combines them), and a comment on what the option is.
+So a misspelled key or a value of the wrong type is rejected while Hydra composes, before anything runs, and
+``python -m src.train --cfg job`` shows every value. This module imports only the standard library, Hydra and the
 config resolvers: the CLI's ``--help`` and ``--cfg job`` never pay for torch.
 """
 
@@ -47,9 +48,9 @@ class MLPConf(BackboneConf):
 
     _target_: str = "src.backbones.mlp.MLP"
     depth: int = 2  # hidden layers
-    width: int = 128  # units per hidden layer = out_dim handed to the task
+    width: int = 128  # units per hidden layer; also the feature size (out_dim) the task's decoder reads
     activation: str = "relu"  # relu | gelu | silu | tanh
-    dropout: float = 0.0
+    dropout: float = 0.0  # after each layer
     norm: str = "none"  # none | batch | layer
 
 
@@ -60,9 +61,9 @@ class ResMLPConf(BackboneConf):
 
     _target_: str = "src.backbones.resmlp.ResMLP"
     depth: int = 3  # residual blocks
-    width: int = 128  # residual stream width = out_dim
+    width: int = 128  # residual stream width; also the feature size (out_dim) the task's decoder reads
     expansion: int = 2  # hidden units per block = expansion * width
-    dropout: float = 0.0
+    dropout: float = 0.0  # inside each block
 
 
 @store("backbone/cnn")
@@ -72,7 +73,7 @@ class CNNConf(BackboneConf):
 
     _target_: str = "src.backbones.cnn.CNN"
     depth: int = 3  # conv blocks; each halves the image while it is larger than 2x2
-    channels: int = 32  # channels of the first block, doubled by each further block
+    channels: int = 32  # of the first block, doubled by each further one (out_dim = channels * 2^(depth-1))
     activation: str = "relu"  # relu | gelu | silu | tanh
     dropout: float = 0.0  # on the pooled features
 
@@ -93,9 +94,9 @@ class ClassificationConf(TaskConf):
     """Integer labels learned as categories."""
 
     _target_: str = "src.tasks.classification.Classification"
-    monitor: str = "val/acc"
+    monitor: str = "val/acc"  # checkpoint / early-stop / sweep on this metric
     mode: str = "max"
-    label_smoothing: float = 0.0
+    label_smoothing: float = 0.0  # cross-entropy label smoothing, 0 to 1
 
 
 @store("task/regression")
@@ -107,7 +108,7 @@ class RegressionConf(TaskConf):
     monitor: str = "val/mse"
     mode: str = "min"
     loss: str = "mse"  # mse | huber
-    huber_delta: float = 1.0
+    huber_delta: float = 1.0  # used by loss=huber
 
 
 @store("task/integer_regression")
@@ -135,8 +136,8 @@ class ClustersConf(SamplerConf):
     """Gaussian clusters with centres on a line, so that labels are ordinal."""
 
     _target_: str = "src.data.samplers.clusters.Clusters"
-    num_classes: int = 5
-    dim: int = 16
+    num_classes: int = 5  # K: labels 0..K-1
+    dim: int = 16  # input dimension
     spacing: float = 4.0  # distance between neighbouring centres, in units of noise
     noise: float = 1.0  # standard deviation of each cluster
 
@@ -147,10 +148,10 @@ class TeacherConf(SamplerConf):
     """Continuous targets from a fixed random MLP teacher plus noise."""
 
     _target_: str = "src.data.samplers.teacher.Teacher"
-    dim: int = 16
-    target_dim: int = 1
-    hidden: int = 32
-    noise: float = 0.1  # target noise, relative to the teacher's unit-variance output
+    dim: int = 16  # input dimension
+    target_dim: int = 1  # outputs per sample
+    hidden: int = 32  # the teacher's hidden width
+    noise: float = 0.1  # target noise std, relative to the teacher's unit-variance output (best R² ≈ 1/(1+noise²))
 
 
 @dataclass
@@ -159,7 +160,7 @@ class DataConf:
 
     _target_: str = MISSING
     batch_size: int = 128
-    num_workers: int = 0
+    num_workers: int = 0  # DataLoader workers (simulated data: each draws its own batches)
 
 
 @store("data/simulated")
@@ -169,10 +170,10 @@ class SimulatedDataConf(DataConf):
 
     _target_: str = "src.data.simulated.SimulatedDataModule"
     sampler: SamplerConf = MISSING
-    num_train: int = 8192  # fresh samples every epoch
-    num_val: int = 2048  # fixed by seed
-    num_test: int = 2048  # fixed by seed
-    seed: int = "${seed}"  # type: ignore[assignment]
+    num_train: int = 8192  # samples per training epoch, drawn fresh each epoch
+    num_val: int = 2048  # fixed validation set
+    num_test: int = 2048  # fixed test set
+    seed: int = "${seed}"  # type: ignore[assignment]  # the data streams follow the run's seed
 
 
 @dataclass
@@ -263,21 +264,25 @@ class FileDataConf(DataConf):
     split_seed: int = 0  # the split never depends on the run's seed
     normalize: bool = False  # standardise inputs and continuous targets with training-split statistics
     cache: bool = False  # keep read files in memory (per worker)
-    on_bad_file: str = "raise"  # raise | skip (skip reads every file once at set-up)
+    on_bad_file: str = "raise"  # raise: stop, naming the file | skip: read every file once at set-up, leave bad out
     pin_memory: bool = False
-    persistent_workers: bool = True
+    persistent_workers: bool = True  # keep workers alive between epochs (with num_workers > 0)
 
 
 @store("data/digits")
 @dataclass
 class DigitsDataConf(FileDataConf):
-    """scikit-learn's digits (1,797 8x8 images, 10 classes), exported as .npy files and a manifest."""
+    """scikit-learn's digits (1,797 8x8 images, 10 classes), exported as .npy files and a manifest, read like yours."""
 
-    prepare: ExportConf | None = field(
+    prepare: ExportConf | None = field(  # writes the files on first use (atomic, never rewritten)
         default_factory=lambda: ExportConf(_target_="src.data.exports.export_digits", root="${paths.data_dir}/digits")
     )
+    datagetter: DatagetterConf = field(
+        default_factory=lambda: ManifestConf(csv_path="${paths.data_dir}/digits/manifest.csv")
+    )
+    reader: ReaderConf = field(default_factory=NumpyReaderConf)
     num_classes: int | None = 10
-    cache: bool = True
+    cache: bool = True  # 1,797 tiny files: keep them in memory after the first epoch
     batch_size: int = 64
 
 
@@ -291,9 +296,13 @@ class DiabetesDataConf(FileDataConf):
             _target_="src.data.exports.export_diabetes", root="${paths.data_dir}/diabetes"
         )
     )
+    datagetter: DatagetterConf = field(
+        default_factory=lambda: GlobFilesConf(root="${paths.data_dir}/diabetes", pattern="*.csv")
+    )
+    reader: ReaderConf = field(default_factory=CSVRowsReaderConf)  # one row per patient, column "target" is y
     target_kind: str = "continuous"
-    split: list[float] = field(default_factory=lambda: [0.7, 0.1, 0.2])
-    normalize: bool = True
+    split: list[float] = field(default_factory=lambda: [0.7, 0.1, 0.2])  # 309 / 44 / 89 samples
+    normalize: bool = True  # raw features and targets differ in scale by 100x: standardise with training statistics
     cache: bool = True
     batch_size: int = 32
 
@@ -344,8 +353,8 @@ class CosineConf(SchedulerConf):
     """Cosine decay over the whole run."""
 
     _target_: str = "torch.optim.lr_scheduler.CosineAnnealingLR"
-    T_max: int = "${trainer.max_epochs}"  # type: ignore[assignment]
-    eta_min: float = 0.0
+    T_max: int = "${trainer.max_epochs}"  # type: ignore[assignment]  # epochs to decay over
+    eta_min: float = 0.0  # final LR
 
 
 @store("scheduler/plateau")
@@ -354,9 +363,9 @@ class PlateauConf(SchedulerConf):
     """Lower the LR when the task's monitored metric stops improving."""
 
     _target_: str = "torch.optim.lr_scheduler.ReduceLROnPlateau"
-    mode: str = "${task.mode}"
-    factor: float = 0.5
-    patience: int = 2
+    mode: str = "${task.mode}"  # min | max, as the task's monitored metric
+    factor: float = 0.5  # LR multiplier on a plateau
+    patience: int = 2  # epochs without improvement before lowering the LR
 
 
 # --------------------------------------------------------------------------- trainer, callbacks, loggers, paths
@@ -366,8 +375,8 @@ class TrainerConf:
     """The Lightning Trainer arguments a run usually touches (any other one: ``+trainer.<arg>=...``)."""
 
     _target_: str = "lightning.pytorch.Trainer"
-    accelerator: str = "auto"
-    devices: Any = "auto"
+    accelerator: str = "auto"  # cpu | gpu | auto
+    devices: Any = "auto"  # a number, a list of ids, or auto
     num_nodes: int = 1
     strategy: str = "auto"
     precision: Any = "32-true"
@@ -378,8 +387,8 @@ class TrainerConf:
     log_every_n_steps: int = 10
     gradient_clip_val: float | None = None
     accumulate_grad_batches: int = 1
-    deterministic: Any = False
-    fast_dev_run: Any = False  # true, or a number of batches
+    deterministic: Any = False  # true: reproducible kernels, slower on GPU
+    fast_dev_run: Any = False  # true (or a number of batches): one batch of train/val/test, nothing saved
     limit_train_batches: Any | None = None
     limit_val_batches: Any | None = None
     limit_test_batches: Any | None = None
@@ -391,6 +400,17 @@ class TrainerConf:
     default_root_dir: str = "${paths.output_dir}"
 
 
+@store("trainer/ddp")
+@dataclass
+class DDPTrainerConf(TrainerConf):
+    """Lightning DDP, one process per device: gloo on CPUs (2 processes here), NCCL on GPUs."""
+
+    strategy: str = "ddp"
+    accelerator: str = "cpu"
+    devices: Any = 2
+
+
+@store("callbacks/model_checkpoint")
 @dataclass
 class ModelCheckpointConf:
     """Keep the best checkpoint by the task's monitored metric, and the last one."""
@@ -405,6 +425,7 @@ class ModelCheckpointConf:
     auto_insert_metric_name: bool = False
 
 
+@store("callbacks/early_stopping")
 @dataclass
 class EarlyStoppingConf:
     """Stop when the task's monitored metric has not improved for ``patience`` epochs."""
@@ -416,6 +437,7 @@ class EarlyStoppingConf:
     min_delta: float = 0.0
 
 
+@store("callbacks/lr_monitor")
 @dataclass
 class LearningRateMonitorConf:
     """Log the learning rate (``lr-<optimizer>``) once per epoch."""
@@ -424,6 +446,7 @@ class LearningRateMonitorConf:
     logging_interval: str = "epoch"
 
 
+@store("callbacks/rich_progress_bar")
 @dataclass
 class RichProgressBarConf:
     """A rich progress bar (needs a terminal; with trainer.enable_progress_bar=false it must be off)."""
@@ -431,6 +454,7 @@ class RichProgressBarConf:
     _target_: str = "lightning.pytorch.callbacks.RichProgressBar"
 
 
+@store("callbacks/rich_model_summary")
 @dataclass
 class RichModelSummaryConf:
     """A rich table of the model's modules and parameter counts at the start of fitting."""
@@ -439,6 +463,7 @@ class RichModelSummaryConf:
     max_depth: int = 2
 
 
+@store("callbacks/curves")
 @dataclass
 class CurvesPlotConf:
     """curves.png (train/val loss and the monitored metric per epoch) next to metrics.csv."""
@@ -520,10 +545,10 @@ class LoggerConf:
 class PathsConf:
     """Where data and runs live; ``DATA_DIR`` and ``LOG_DIR`` (shell or ``.env``) move them."""
 
-    root_dir: str = "${oc.env:PROJECT_ROOT,.}"
-    data_dir: str = "${oc.env:DATA_DIR,${paths.root_dir}/data}"
-    log_dir: str = "${oc.env:LOG_DIR,${paths.root_dir}/logs}"
-    output_dir: str = "${hydra:runtime.output_dir}"
+    root_dir: str = "${oc.env:PROJECT_ROOT,.}"  # set by the entry point to the repository root
+    data_dir: str = "${oc.env:DATA_DIR,${paths.root_dir}/data}"  # data sets and exported files
+    log_dir: str = "${oc.env:LOG_DIR,${paths.root_dir}/logs}"  # every run's folder goes below this
+    output_dir: str = "${hydra:runtime.output_dir}"  # this run's folder (set by Hydra)
 
 
 # --------------------------------------------------------------------------- roots
@@ -532,7 +557,7 @@ class RunConf:
     """What train and eval share."""
 
     job_name: str = MISSING  # logs/<job_name>/runs/...
-    seed: int = 42
+    seed: int = 42  # seeds torch, the data streams and the decoder init
     trainer: TrainerConf = MISSING
     callbacks: CallbacksConf = MISSING
     logger: LoggerConf = MISSING
@@ -550,11 +575,11 @@ class TrainConf(RunConf):
     data: DataConf = MISSING
     optimizer: OptimizerConf = MISSING
     scheduler: SchedulerConf | None = None
-    ckpt_path: str | None = None  # resume training from this checkpoint
-    backbone_ckpt: str | None = None  # start the backbone from another run's checkpoint (any task), fresh decoder
-    freeze_backbone: bool = False  # with backbone_ckpt: train the decoder alone (a linear probe)
-    test: bool = True  # test the best checkpoint after fitting
-    optimized_metric: str | None = "${task.monitor}"  # value returned to sweepers
+    ckpt_path: str | None = None  # a .ckpt to resume training from (optimizer, scheduler, epoch and step)
+    backbone_ckpt: str | None = None  # transfer: start the backbone from another run's .ckpt (any task), fresh decoder
+    freeze_backbone: bool = False  # with backbone_ckpt: train the new decoder alone (a linear probe)
+    test: bool = True  # after fitting, test the best checkpoint
+    optimized_metric: str | None = "${task.monitor}"  # returned to sweepers; the task decides what "best" means
 
 
 @store("eval")
@@ -563,7 +588,7 @@ class EvalConf(RunConf):
     """Root of ``python -m src.eval``: the model, task and data come from the checkpoint's own config."""
 
     job_name: str = "eval"
-    ckpt_path: str = MISSING
+    ckpt_path: str = MISSING  # required: the checkpoint to test
     data: DataConf | None = None  # test on other data than the run's own (its spec must fit the model)
 
 
@@ -573,4 +598,4 @@ class PredictConf(EvalConf):
     """Root of ``python -m src.predict``: the task's post-processed predictions written to a CSV file."""
 
     job_name: str = "predict"
-    output: str = "${paths.output_dir}/predictions.csv"
+    output: str = "${paths.output_dir}/predictions.csv"  # the CSV file written

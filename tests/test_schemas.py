@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
+from functools import reduce
 from pathlib import Path
 
 import pytest
@@ -94,41 +95,57 @@ def test_every_option_composes_resolves_and_instantiates(
                 assert getattr(obj, "func", None) is made, f"{option} built {obj!r}, not a partial of {target}"
 
 
+def is_overlay(option: Path) -> bool:
+    """A ``@package _global_`` file (experiment, debug, hparams_search, scheduler/none): it sets values on purpose."""
+    return (CONFIGS / option).read_text().startswith("# @package _global_")
+
+
 @pytest.mark.parametrize("option", GROUP_FILES, ids=str)
-def test_every_option_extends_its_schema_and_states_its_defaults(option: Path) -> None:
-    raw = OmegaConf.load(CONFIGS / option)
+def test_every_option_says_what_it_is_and_how_to_run_it(option: Path) -> None:
     text = (CONFIGS / option).read_text()
     assert text.startswith("#"), f"{option} must start with a comment saying what it is and how to run it"
     assert "python -m src." in text, f"{option}: the header comment must show a command line that uses it"
-    if text.startswith("# @package _global_"):  # an overlay (debug, experiment, "none"): composing checks its keys
-        return
-    first, variant = raw.defaults[0], False
-    while isinstance(first, str) and (CONFIGS / option.parent / f"{first}.yaml").is_file():  # extends a sibling
-        first, variant = OmegaConf.load(CONFIGS / option.parent / f"{first}.yaml").defaults[0], True
-    assert isinstance(first, str) and first.startswith("/schema/") and "@" in first, option
-    if variant:  # a variant of a sibling option (trainer/ddp of trainer/default): its values differ on purpose
-        return
-    schema_path, package = first[1:].split("@")  # @_here_: the whole option; @csv: its one entry (logger/csv)
-    schema = OmegaConf.get_type(ConfigStore.instance().load(schema_path + ".yaml").node)
-    expected = OmegaConf.to_container(OmegaConf.structured(schema), resolve=False)
-    stated = OmegaConf.to_container(raw, resolve=False)
-    stated.pop("defaults")
-    if package != "_here_":
-        assert set(stated) <= {package}, f"{option} fills {package} only, yet states {set(stated) - {package}}"
-        stated = stated.get(package, {})
 
-    def compare(stated: dict, expected: dict | None, where: str) -> None:
-        for key, value in stated.items():
-            default = (expected or {}).get(key)
-            if default == "???":  # filled by a nested group option (datagetter, reader, sampler)
-                continue
-            if isinstance(value, dict) and (default is None or isinstance(default, dict)):
-                if default is not None:
-                    compare(value, default, f"{where}{key}.")
-                continue
-            assert value == default, f"{option}: {where}{key}={value!r} but the schema's default is {default!r}"
 
-    compare(stated, expected, "")
+@pytest.mark.parametrize("option", [p for p in GROUP_FILES if not is_overlay(p)], ids=str)
+def test_every_option_is_only_a_link_to_its_schema(option: Path) -> None:
+    """Defaults written once: an option selects its schema (and sub-options); every value lives in schemas.py."""
+    raw = OmegaConf.load(CONFIGS / option)
+    assert set(raw) == {"defaults"}, f"{option} states {sorted(set(raw) - {'defaults'})}: values live in schemas.py"
+    links = [d for d in raw.defaults if isinstance(d, str) and d.startswith("/schema/")]
+    siblings = [d for d in raw.defaults if isinstance(d, str) and (CONFIGS / option.parent / f"{d}.yaml").is_file()]
+    assert links or siblings, f"{option} links no schema (/schema/...) and extends no sibling option"
+    for link in links:
+        path, _, package = link[1:].partition("@")
+        assert ConfigStore.instance().load(f"{path}.yaml") is not None
+        assert package == "_here_" or package == path.rsplit("/", 1)[1], f"{link}: fill the option or its one entry"
+
+
+def preset_values(node: object, prefix: str = "") -> dict[str, object]:
+    """Dotted key -> value of every leaf a preset file states (its defaults list and hydra settings aside)."""
+    if not isinstance(node, dict):
+        return {prefix: node}
+    leaves: dict[str, object] = {}
+    for key, value in node.items():
+        if not prefix and key in ("defaults", "hydra"):
+            continue
+        leaves |= preset_values(value, f"{prefix}.{key}".lstrip("."))
+    return leaves
+
+
+@pytest.mark.parametrize("option", [p for p in GROUP_FILES if p.parts[0] in ("experiment", "debug")], ids=str)
+def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path, tmp_path: Path) -> None:
+    """A preset repeats no default: with the same group choices, each value it states is a change."""
+    raw = OmegaConf.to_container(OmegaConf.load(CONFIGS / option), resolve=False)
+    choices = [
+        f"{key.removeprefix('override /')}={value}"
+        for entry in raw.get("defaults", [])
+        for key, value in entry.items()
+    ]
+    defaults = OmegaConf.to_container(compose_cfg("train", choices, tmp_path), resolve=False)
+    for key, value in preset_values(raw).items():
+        default = reduce(lambda node, k: node.get(k) if isinstance(node, dict) else None, key.split("."), defaults)
+        assert value != default, f"{option}: {key}={value!r} is the default already (schemas.py)"
 
 
 @pytest.mark.parametrize("cls", target_schemas(), ids=lambda c: c.__name__)
