@@ -10,10 +10,10 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 EXTRAS ?= dev,all
 
-.PHONY: help install train test lint format clean
+.PHONY: help install train test test-fast lint format clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "Creating $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
@@ -26,8 +26,11 @@ install: $(STAMP)  ## create .venv and install (only if pyproject.toml changed)
 train: $(STAMP)  ## train the default experiment (ARGS="key=value ..." to override)
 	$(BIN)/python -m src.train $(ARGS)
 
-test: $(STAMP)  ## run the test suite on every core (ARGS="-k swap" to pick tests)
+test: $(STAMP)  ## run the whole test suite on every core (what CI runs; ARGS="-k swap" to pick tests)
 	$(BIN)/python -m pytest -n auto $(ARGS)
+
+test-fast: $(STAMP)  ## the edit-test loop: every module, no training runs (under a minute on 2 cores)
+	$(BIN)/python -m pytest -n auto -m "not train and not slow" $(ARGS)
 
 lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure

@@ -1,16 +1,40 @@
-"""Pytest fixtures shared by the whole suite."""
+"""Pytest fixtures shared by the whole suite, and the check that every test that trains is marked ``train``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import lightning.pytorch as pl
 import pytest
 from hydra.core.global_hydra import GlobalHydra
 
 from src.data import exports
 from tests.data.conftest import write_npy_dataset
-from tests.helpers import run_cli, transfer_sources
+from tests.helpers import TRAIN_MARKER, require_train_marker, run_cli, transfer_sources
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def run(self: pl.Trainer, *args: Any, **kwargs: Any) -> Any:
+        require_train_marker(f"Trainer.{method.__name__}")
+        return method(self, *args, **kwargs)
+
+    return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every use of a Trainer, in this process, must come from a test marked ``train`` (run_cli checks commands)."""
+    for name in ("fit", "validate", "test", "predict"):
+        setattr(pl.Trainer, name, _guarded(getattr(pl.Trainer, name)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the test's fixtures are set up (a fixture may train too), note whether it may train."""
+    TRAIN_MARKER["allowed"] = item.get_closest_marker("train") is not None
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +74,6 @@ def source_logs(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Pat
     short = ["trainer.max_epochs=1", "trainer.limit_train_batches=2", "trainer.limit_val_batches=2", "test=false"]
     for source in transfer_sources():
         env = {"LOG_DIR": str(root), "DATA_DIR": str(data_dir)}
-        result = run_cli("src.train", f"experiment={source}", *short, "trainer.enable_progress_bar=false", env=env)
+        result = run_cli("src.train", f"experiment={source}", *short, env=env)
         assert result.returncode == 0, result.stderr[-3000:]
     return root

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
@@ -47,19 +48,34 @@ def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictCo
     return cfg
 
 
-def fast_train_cfg(overrides: list[str], out_dir: Path, *, small_data: bool = True) -> DictConfig:
-    """A training config sized for tests: small simulated data (unless other data is chosen), no progress bar."""
+def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
+    """A training config sized for tests: small simulated data (unless other data is chosen), defaults otherwise."""
     chosen = any(o.startswith("experiment=") or (o.startswith("data=") and o != "data=simulated") for o in overrides)
-    simulated = small_data and not chosen  # an experiment or another data option chooses its own data
-    small = ["data.num_train=512", "data.num_val=256", "data.num_test=256"] if simulated else []
-    small += ["trainer.enable_progress_bar=false", "trainer.log_every_n_steps=1"]
+    small = [] if chosen else ["data.num_train=512", "data.num_val=256", "data.num_test=256"]
+    small += ["trainer.log_every_n_steps=1"]  # every default feature stays on: progress bar, logger, checkpoints
     return compose_cfg("train", [*small, f"paths.log_dir={out_dir}", *overrides], out_dir)  # the caller's win
+
+
+ENTRY_POINTS = ("src.train", "src.eval", "src.predict")
+NOT_RUNNING = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i"}  # flags after which nothing runs
+TRAIN_MARKER = {"allowed": False}  # set for each test by tests/conftest.py from its @pytest.mark.train
+
+
+def require_train_marker(what: str) -> None:
+    """Fail the current test unless it is marked ``train``: ``make test-fast`` must be able to leave it out."""
+    if not TRAIN_MARKER["allowed"]:
+        pytest.fail(f"{what}: this test trains or runs a command; mark it @pytest.mark.train", pytrace=False)
 
 
 def run_cli(
     module: str, *args: str, env: dict[str, str | None] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess:
-    """Run ``python -m <module> <args>`` as a user would; output captured as text. ``env`` None values unset."""
+    """Run ``python -m <module> <args>`` as a user would; output captured as text. ``env`` None values unset.
+
+    Running an entry point (anything past ``--help`` or ``--cfg``) needs the ``train`` marker.
+    """
+    if module in ENTRY_POINTS and not NOT_RUNNING & set(args):
+        require_train_marker(f"python -m {module} {' '.join(args)}")
     full_env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
     return subprocess.run(
         [sys.executable, "-m", module, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600

@@ -1,21 +1,18 @@
-"""The command line as a user meets it: fast help, clear errors, the run folder, eval of a checkpoint."""
+"""The command line as a user meets it, end to end: clear errors, the run folder, eval of a checkpoint, sweeps."""
 
 from __future__ import annotations
 
 import csv
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 from src import eval as evaluate
-from tests.helpers import ROOT, compose_cfg, run_cli
+from tests.helpers import compose_cfg, run_cli
 
-FAST = ["data.num_train=1024", "data.num_val=512", "data.num_test=512", "trainer.enable_progress_bar=false"]
+FAST = ["data.num_train=1024", "data.num_val=512", "data.num_test=512"]
 
 
 def table_value(stdout: str, metric: str) -> float:
@@ -24,25 +21,14 @@ def table_value(stdout: str, metric: str) -> float:
     return float(match.group(1))
 
 
-@pytest.mark.parametrize("module", ["src.train", "src.eval"])
-@pytest.mark.parametrize("flag", [["--help"], ["--cfg", "job"]], ids=["help", "cfg"])
-def test_help_and_cfg_never_import_torch(module: str, flag: list[str], logs: dict[str, str]) -> None:
-    result = run_cli(module, *flag, env={**logs, "PYTHONPROFILEIMPORTTIME": "1"})  # import lines go to stderr
-    assert result.returncode == 0, result.stderr
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert imported and not {m for m in imported if m.split(".")[0] in ("torch", "lightning")}
-    assert ("backbone" in result.stdout) if module == "src.train" else ("ckpt_path" in result.stdout)
-
-
+@pytest.mark.train
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["backbone.hiden=3"], "backbone.hiden"),
-        (["optimizer.lr=abc"], "optimizer.lr"),
-        (["task=classificaton"], "classificaton"),
-        (["data/sampler=teacher", "task=classification"], "Tasks that fit this data: task=regression"),
+        (["backbone.hiden=3"], "backbone.hiden"),  # stopped before Hydra runs (src/cli/checks.py)
+        (["data/sampler=teacher", "task=classification"], "Tasks that fit this data: task=regression"),  # at build
     ],
-    ids=["misspelled-key", "wrong-type", "unknown-option", "incompatible"],
+    ids=["misspelled-key", "incompatible"],
 )
 def test_bad_input_stops_with_one_message_and_no_traceback(args: list[str], named: str, logs: dict[str, str]) -> None:
     result = run_cli("src.train", *args, *FAST, env=logs)
@@ -52,22 +38,7 @@ def test_bad_input_stops_with_one_message_and_no_traceback(args: list[str], name
     assert not list(Path(logs["LOG_DIR"]).rglob("*.ckpt"))
 
 
-def test_every_bad_override_is_reported_in_one_message(logs: dict[str, str]) -> None:
-    result = run_cli(
-        "src.train", "backbone.hiden=3", "optimizer.lr=abc", "task=classificaton", "data.num_train=64", env=logs
-    )
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    message = result.stderr
-    assert "3 overrides do not fit" in message and "backbone.hiden=3" in message and "optimizer.lr=abc" in message
-    assert "classification, integer_regression, regression" in message  # the valid options of the group
-    assert "data.num_train" not in message  # a good override is not blamed
-
-
-def test_overrides_that_only_fit_together_are_accepted(logs: dict[str, str]) -> None:
-    result = run_cli("src.train", "data/sampler=teacher", "data.sampler.target_dim=3", "--cfg", "job", env=logs)
-    assert result.returncode == 0 and "target_dim: 3" in result.stdout
-
-
+@pytest.mark.train
 def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[str, str]) -> None:
     train = run_cli("src.train", *FAST, "trainer.max_epochs=2", env=logs)
     assert train.returncode == 0, train.stderr[-3000:]
@@ -78,11 +49,9 @@ def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[
     for ckpt in (run / "checkpoints").iterdir():  # plain values only: loads under torch's safe default
         assert torch.load(ckpt, weights_only=True)["hyper_parameters"]["config"]["task"]["monitor"] == "val/acc"
     test_acc = table_value(train.stdout, "test/acc")
-    assert 0.8 < test_acc <= 1.0
+    assert 0.8 < test_acc <= 1.0  # measured 0.857 (1,024 samples, 2 epochs; chance 0.2)
 
-    evaluation = run_cli(
-        "src.eval", f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", "trainer.enable_progress_bar=false", env=logs
-    )
+    evaluation = run_cli("src.eval", f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", env=logs)
     assert evaluation.returncode == 0, evaluation.stderr[-3000:]
     assert table_value(evaluation.stdout, "test/acc") == test_acc
     assert table_value(evaluation.stdout, "test/f1") == table_value(train.stdout, "test/f1")
@@ -90,6 +59,7 @@ def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[
     assert (eval_run / "metrics.csv").is_file()
 
 
+@pytest.mark.train
 def test_eval_of_a_missing_checkpoint_names_the_file(tmp_path: Path, logs: dict[str, str]) -> None:
     result = run_cli("src.eval", f"ckpt_path={tmp_path / 'model.ckpt'}", env=logs)
     assert result.returncode == 2 and f"checkpoint not found: {tmp_path / 'model.ckpt'}" in result.stderr
@@ -114,11 +84,14 @@ def test_eval_of_a_foreign_checkpoint_names_the_file(
     assert exit_info.value.code == 2 and named in err and str(path) in err and "Traceback" not in err
 
 
-def test_eval_without_a_checkpoint_says_which_value_is_missing(logs: dict[str, str]) -> None:
-    result = run_cli("src.eval", env=logs)
-    assert result.returncode == 2 and "ckpt_path" in result.stderr and "Traceback" not in result.stderr
+def test_eval_without_a_checkpoint_says_which_value_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        evaluate.main(compose_cfg("eval", [], tmp_path))
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "ckpt_path: no value given" in err and "Traceback" not in err
 
 
+@pytest.mark.train
 def test_multirun_sweeps_tasks_in_one_command(logs: dict[str, str]) -> None:
     result = run_cli(
         "src.train", "-m", "task=classification,integer_regression", "trainer.fast_dev_run=true", *FAST, env=logs
@@ -131,6 +104,7 @@ def test_multirun_sweeps_tasks_in_one_command(logs: dict[str, str]) -> None:
     assert all(row["run_dir"].startswith(str(sweep)) for row in summary)  # fast_dev_run logs no metrics
 
 
+@pytest.mark.train
 def test_dotenv_sets_paths_and_the_shell_wins(tmp_path: Path) -> None:
     """Hydra makes the run folder first; eval with no checkpoint then stops at once: a cheap probe of LOG_DIR."""
     (tmp_path / ".env").write_text(f"LOG_DIR={tmp_path / 'from_dotenv'}\n")
@@ -139,10 +113,3 @@ def test_dotenv_sets_paths_and_the_shell_wins(tmp_path: Path) -> None:
     assert from_file.returncode == shell.returncode == 2  # the probe's expected "ckpt_path: no value given"
     assert len(list((tmp_path / "from_dotenv" / "eval" / "runs").iterdir())) == 1
     assert len(list((tmp_path / "from_shell" / "eval" / "runs").iterdir())) == 1
-
-
-@pytest.mark.parametrize("script", ["triad-train", "triad-eval"])
-def test_console_scripts_are_installed(script: str) -> None:
-    path = shutil.which(script, path=str(Path(sys.executable).parent))
-    assert path, f"{script} is not installed next to {sys.executable}: pip install -e ."
-    assert subprocess.run([path, "--help"], cwd=ROOT, capture_output=True, text=True).returncode == 0

@@ -12,6 +12,8 @@ import pytest
 from src import train
 from tests.helpers import ROOT, fast_train_cfg, run_cli
 
+pytestmark = pytest.mark.train  # every test here trains or runs a command
+
 LAUNCH = json.loads((ROOT / ".vscode" / "launch.json").read_text())
 INPUTS = {item["id"]: item for item in LAUNCH["inputs"]}
 OWN = [c for c in LAUNCH["configurations"] if c.get("module", "").startswith("src.")]
@@ -49,7 +51,6 @@ def test_launch_configuration_runs(config: dict, checkpoint: str, tmp_path: Path
         config["module"],
         *args,
         "trainer.fast_dev_run=true",
-        "trainer.enable_progress_bar=false",
         env={**env, "LOG_DIR": str(tmp_path)},
         cwd=cwd,
     )

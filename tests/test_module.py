@@ -1,17 +1,63 @@
-"""TriadModule: metrics accumulate per step and are computed once per epoch; logged names; plain hparams."""
+"""TriadModule: its steps, optimizers and predictions; in training, metrics per step and computed once per epoch."""
 
 from __future__ import annotations
 
-import csv
+import warnings
 from pathlib import Path
 
 import pytest
+import torch
 from torchmetrics import Metric, MetricCollection
 
 from src import train
+from src.build.triad import build_triad
+from src.module import TriadModule
+from src.runs.metrics import rows
 from tests.helpers import fast_train_cfg
 
 
+def module(tmp_path: Path, *overrides: str) -> TriadModule:
+    return build_triad(fast_train_cfg(list(overrides), tmp_path))[1]
+
+
+def test_a_step_returns_the_task_loss_and_updates_the_stage_metrics_only(tmp_path: Path) -> None:
+    model = module(tmp_path)
+    x, y = torch.randn(8, 16), torch.randint(5, (8,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # self.log outside a Trainer: Lightning warns and skips the logging
+        loss = model.training_step((x, y), 0)
+    assert loss.requires_grad and torch.allclose(loss, model.task.loss(model(x), y))
+    assert model.task.metrics("train")["acc"].update_called and not model.task.metrics("val")["acc"].update_called
+
+
+def test_predict_step_gives_the_tasks_predictions_next_to_the_target(tmp_path: Path) -> None:
+    out = module(tmp_path).predict_step((torch.randn(4, 16), torch.tensor([0, 1, 2, 3])), 0)
+    assert list(out) == ["target", "pred", "probs"] and out["probs"].shape == (4, 5)
+
+
+@pytest.mark.parametrize(("scheduler", "interval"), [("none", None), ("cosine", "epoch"), ("plateau", "epoch")])
+def test_the_optimizer_takes_the_trainable_parameters_and_the_scheduler_the_tasks_metric(
+    scheduler: str, interval: str | None, tmp_path: Path
+) -> None:
+    model = module(tmp_path, f"scheduler={scheduler}")
+    configured = model.configure_optimizers()
+    if interval is None:
+        assert isinstance(configured, torch.optim.AdamW)
+        return
+    assert configured["lr_scheduler"]["interval"] == interval and configured["lr_scheduler"]["monitor"] == "val/acc"
+    assert sum(len(g["params"]) for g in configured["optimizer"].param_groups) == len(list(model.parameters()))
+
+
+def test_a_frozen_backbone_stays_in_eval_mode_and_out_of_the_optimizer(tmp_path: Path) -> None:
+    _, model = build_triad(fast_train_cfg(["backbone.dropout=0.5"], tmp_path), freeze_backbone=True)
+    model.train()
+    model.on_train_epoch_start()
+    assert not model.backbone.training and model.task.training
+    params = model.configure_optimizers().param_groups[0]["params"]
+    assert len(params) == len(list(model.task.parameters()))
+
+
+@pytest.mark.train
 def test_metrics_update_every_step_and_compute_once_per_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"update": 0, "compute": 0, "forward": 0}
     for name in calls:
@@ -37,10 +83,11 @@ def test_metrics_update_every_step_and_compute_once_per_epoch(tmp_path: Path, mo
     assert calls["forward"] == 0  # never a metric's forward (a compute per step)
 
 
+@pytest.mark.train
 def test_logged_names_are_stage_slash_metric_per_epoch(tmp_path: Path) -> None:
     train.main(fast_train_cfg(["trainer.max_epochs=2", "task=integer_regression"], tmp_path))
-    rows = list(csv.DictReader((tmp_path / "metrics.csv").open()))
-    names = {k for row in rows for k, v in row.items() if v and k not in ("epoch", "step")}
+    logged = rows(tmp_path / "metrics.csv")
+    names = {k for row in logged for k in row if k not in ("epoch", "step")}
     expected = {f"{stage}/{metric}" for stage in ("train", "val", "test") for metric in ("loss", "mae", "acc")}
     assert names == expected | {"lr-AdamW"}  # the learning-rate monitor's column
-    assert len([row for row in rows if row["train/loss"]]) == 2  # one row per epoch, not per step
+    assert len([row for row in logged if "train/loss" in row]) == 2  # one row per epoch, not per step

@@ -6,7 +6,6 @@ Run ``pytest tests/test_results.py -s`` to print the numbers the README table qu
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +14,10 @@ import torch
 from hydra.utils import instantiate
 
 from src import train
+from src.runs.metrics import stage_values
 from tests.helpers import fast_train_cfg
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.train
 
 DIGITS_MLP = ["backbone.width=512", "backbone.dropout=0.3", "task.label_smoothing=0.1", "optimizer.lr=1e-3"]
 
@@ -26,27 +26,31 @@ def run(overrides: list[str], data_dir: Path, out: Path) -> dict[str, float]:
     """Train and test through the entry point; the test metrics as written to metrics.csv."""
     cfg = fast_train_cfg([*overrides, f"paths.data_dir={data_dir}"], out)
     train.main(cfg)
-    rows = list(csv.DictReader((out / "metrics.csv").open()))
-    metrics = {k: float(v) for row in rows for k, v in row.items() if k.startswith("test/") and v}
+    metrics = stage_values(out / "metrics.csv", "test")
     print(" ".join(overrides), {k: round(v, 4) for k, v in metrics.items()})
     return metrics
 
 
 @pytest.mark.parametrize(
-    "overrides",
-    [["data=digits", "backbone=cnn"], ["data=digits", "backbone=mlp", *DIGITS_MLP, "trainer.max_epochs=40"]],
+    ("overrides", "bar"),
+    [
+        (["data=digits", "backbone=cnn"], 0.98),  # measured 0.994
+        (["data=digits", "backbone=mlp", *DIGITS_MLP, "trainer.max_epochs=40"], 0.97),  # measured 0.978
+    ],
     ids=["cnn", "mlp"],
 )
-def test_digits_classification_reaches_97_percent(overrides: list[str], data_dir: Path, tmp_path: Path) -> None:
-    assert run(overrides, data_dir, tmp_path)["test/acc"] >= 0.97
+def test_digits_classification_reaches_97_percent(
+    overrides: list[str], bar: float, data_dir: Path, tmp_path: Path
+) -> None:
+    assert run(overrides, data_dir, tmp_path)["test/acc"] >= bar
 
 
 def test_digits_as_integer_regression_reports_mae_and_rounded_accuracy(data_dir: Path, tmp_path: Path) -> None:
     metrics = run(["data=digits", "task=integer_regression"], data_dir, tmp_path)
     # Digit images are not ordered by their label, so a number is a hard way to learn them; still far better
     # than the constant guess (predicting 4.5 gives an MAE of 2.5 and a rounded accuracy of about 0.1).
-    assert metrics["test/mae"] < 1.5
-    assert 0.3 < metrics["test/acc"] <= 1.0
+    assert metrics["test/mae"] < 1.15  # measured 1.040
+    assert 0.41 < metrics["test/acc"] <= 1.0  # measured 0.461
 
 
 def ols_test_r2(datamodule: object) -> float:
@@ -71,8 +75,8 @@ def test_diabetes_mlp_regression_is_within_003_r2_of_least_squares(data_dir: Pat
     datamodule.setup()
     ols_r2 = ols_test_r2(datamodule)
     print(f"diabetes test R2: mlp {mlp_r2:.4f}, ols {ols_r2:.4f}")
-    assert 0.3 < ols_r2 < 0.65  # the published range for OLS on random splits of this set
-    assert mlp_r2 >= ols_r2 - 0.03
+    assert 0.3 < ols_r2 < 0.65  # the published range for OLS on random splits of this set; measured 0.492
+    assert mlp_r2 >= ols_r2 - 0.03  # the README's claim; measured 0.507, i.e. 0.015 above OLS
 
 
 def test_digits_regression_fine_tuned_from_the_classifier_starts_far_ahead_of_training_from_scratch(

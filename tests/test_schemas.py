@@ -75,13 +75,22 @@ def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     return [(node._target_, built)]
 
 
-@pytest.mark.parametrize("option", OPTION_FILES, ids=str)
+def starts_from_another_run(option: Path) -> bool:
+    """A transfer_* preset: composing it resolves the newest run of its source experiment, which must exist."""
+    return "${newest_ckpt:" in (CONFIGS / option).read_text()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [pytest.param(o, marks=[pytest.mark.train] if starts_from_another_run(o) else []) for o in OPTION_FILES],
+    ids=str,
+)
 def test_every_option_composes_resolves_and_instantiates(
     option: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     group = str(option.parent) if option.parts[0] != "hydra" else None
     overrides = selecting(group, option.stem) if group else []
-    if group == "experiment":  # a transfer_* preset resolves the newest run of its source experiment
+    if starts_from_another_run(option):  # the source runs are trained once per session (tests/conftest.py)
         overrides.append(f"paths.log_dir={request.getfixturevalue('source_logs')}")
     cfg = compose_cfg("train", overrides, tmp_path)
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
@@ -138,9 +147,7 @@ def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path,
     """A preset repeats no default: with the same group choices, each value it states is a change."""
     raw = OmegaConf.to_container(OmegaConf.load(CONFIGS / option), resolve=False)
     choices = [
-        f"{key.removeprefix('override /')}={value}"
-        for entry in raw.get("defaults", [])
-        for key, value in entry.items()
+        f"{key.removeprefix('override /')}={value}" for entry in raw.get("defaults", []) for key, value in entry.items()
     ]
     defaults = OmegaConf.to_container(compose_cfg("train", choices, tmp_path), resolve=False)
     for key, value in preset_values(raw).items():

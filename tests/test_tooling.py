@@ -8,10 +8,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import lightning.pytorch as pl
 import pytest
 import yaml
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_cli
 
 
 def test_readme_quickstart_shows_make_train_and_make_test_first() -> None:
@@ -60,5 +61,24 @@ def test_layout_matches_the_design() -> None:
         assert (ROOT / path).exists(), path
     for group in ("backbone", "task", "data", "optimizer", "scheduler", "trainer", "logger", "callbacks", "paths"):
         assert (ROOT / "configs" / group).is_dir(), group
-    for package in ("backbones", "tasks", "data"):  # the package mirrors the config groups
+    for package in ("backbones", "tasks", "data", "loggers", "callbacks"):  # the package mirrors the config groups
         assert (ROOT / "src" / package).is_dir() and (ROOT / "tests" / package).is_dir()
+    for package in ("build", "cli", "runs", "sweeps"):  # one package per concern of the plumbing, tested alike
+        assert (ROOT / "src" / package / "__init__.py").is_file() and (ROOT / "tests" / package).is_dir()
+    assert not (ROOT / "src" / "utils").exists()  # no grab-bag
+
+
+def test_a_test_that_trains_without_the_train_marker_fails() -> None:
+    """``make test-fast`` leaves out tests marked ``train``; the marker is enforced: an unmarked test never trains."""
+    with pytest.raises(pytest.fail.Exception, match=r"python -m src.train debug=fdr: .* @pytest.mark.train"):
+        run_cli("src.train", "debug=fdr")
+    for method in ("fit", "validate", "test", "predict"):
+        with pytest.raises(pytest.fail.Exception, match=rf"Trainer.{method}: .* @pytest.mark.train"):
+            getattr(pl.Trainer(logger=False, enable_checkpointing=False), method)(None)
+
+
+def test_make_test_fast_runs_the_unmarked_tests_and_the_readme_shows_both() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert '-m "not train and not slow"' in makefile.split("test-fast:", 1)[1].split("\n\n", 1)[0]
+    readme = (ROOT / "README.md").read_text()
+    assert "make test-fast" in readme and "make test " in readme

@@ -1,4 +1,8 @@
-"""Training in-process through the real entry point: every combination, the task swap, golden numbers."""
+"""Training in-process through the real entry point: every combination, the task swap, the optimisers.
+
+Thresholds are measured baselines minus a margin: each comment gives the value measured on CPU (torch 2.14.1,
+Lightning 2.6.6, 2026-11-26), so a regression shows up long before a run falls to chance.
+"""
 
 from __future__ import annotations
 
@@ -7,56 +11,79 @@ from pathlib import Path
 
 import pytest
 import torch
-from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from src import train
+from src.runs.metrics import read_rows
 from tests.helpers import CONFIGS, fast_train_cfg, options
 
 
-def data_variants() -> list[list[str]]:
-    """Every data option; an option with a nested sampler group once per sampler."""
+def data_variants() -> list[str]:
+    """Every data option; an option with a nested sampler group once per sampler (``simulated/clusters``)."""
     variants = []
     for option in options("data"):
         defaults = OmegaConf.load(CONFIGS / "data" / f"{option}.yaml").get("defaults", [])
         if any(isinstance(d, DictConfig) and "sampler" in d for d in defaults):
-            variants += [[f"data={option}", f"data/sampler={s}"] for s in options("data/sampler")]
+            variants += [f"{option}/{sampler}" for sampler in options("data/sampler")]
         else:
-            variants.append([f"data={option}"])
+            variants.append(option)
     return variants
 
 
-def expected_failure(cfg: DictConfig) -> str | None:
-    """What should stop this combination before training, or None if it should train."""
-    spec = instantiate(cfg.data).spec
-    if not get_class(cfg.task._target_).fits(spec):
-        return "Tasks that fit this data: task="
-    try:
-        instantiate(cfg.backbone, in_shape=spec.in_shape)
-    except Exception as err:  # the backbone cannot take this input shape
-        return str(err.__cause__ or err)[:30]
-    return None
+def data_overrides(variant: str) -> list[str]:
+    option, _, sampler = variant.partition("/")
+    return [f"data={option}", *([f"data/sampler={sampler}"] if sampler else [])]
 
 
-COMBOS = [
-    (backbone, task, data)
-    for backbone, task, data in itertools.product(options("backbone"), options("task"), data_variants())
-]
+# Why a combination must stop before training: (backbone, task, data), "*" for any, with the message it must give.
+# Written from what each piece is documented to accept, not asked of the code; a new option that cannot work with
+# some data fails test_every_combination until its row is added here.
+TO_INTEGER_TASKS = "Tasks that fit this data: task=classification, task=integer_regression."
+TO_REGRESSION = "Tasks that fit this data: task=regression."
+CNN_NEEDS_IMAGES = "cnn needs image-shaped inputs (C, H, W)"
+EXPECTED_FAILURES = {
+    ("*", "classification", "simulated/teacher"): TO_REGRESSION,  # continuous targets
+    ("*", "classification", "diabetes"): TO_REGRESSION,
+    ("*", "integer_regression", "simulated/teacher"): TO_REGRESSION,
+    ("*", "integer_regression", "diabetes"): TO_REGRESSION,
+    ("*", "regression", "simulated/clusters"): TO_INTEGER_TASKS,  # class labels
+    ("*", "regression", "digits"): TO_INTEGER_TASKS,
+    ("*", "regression", "files"): TO_INTEGER_TASKS,  # the test's my_data: (1, 4, 4) images with labels
+    ("cnn", "*", "simulated/clusters"): CNN_NEEDS_IMAGES,  # vectors
+    ("cnn", "*", "simulated/teacher"): CNN_NEEDS_IMAGES,
+    ("cnn", "*", "diabetes"): CNN_NEEDS_IMAGES,
+}
 
 
-@pytest.mark.parametrize(("backbone", "task", "data"), COMBOS, ids=lambda v: "+".join(v) if isinstance(v, list) else v)
+def matches(pattern: tuple[str, str, str], combo: tuple[str, str, str]) -> bool:
+    return all(p in ("*", c) for p, c in zip(pattern, combo, strict=True))
+
+
+def expected_failure(combo: tuple[str, str, str]) -> str | None:
+    """The message of the first row that matches (the task is checked before the backbone is built)."""
+    return next((message for pattern, message in EXPECTED_FAILURES.items() if matches(pattern, combo)), None)
+
+
+COMBOS = list(itertools.product(options("backbone"), options("task"), data_variants()))
+
+
+def test_every_row_of_the_failure_table_still_names_shipped_options() -> None:
+    stale = [pattern for pattern in EXPECTED_FAILURES if not any(matches(pattern, c) for c in COMBOS)]
+    assert not stale, f"rows that name no shipped option: {stale}"
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [pytest.param(c, marks=[] if expected_failure(c) else [pytest.mark.train]) for c in COMBOS],
+    ids=lambda c: "+".join(c),
+)
 def test_every_combination_trains_or_fails_before_training(
-    backbone: str, task: str, data: list[str], data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    combo: tuple[str, str, str], data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    overrides = [
-        f"backbone={backbone}",
-        f"task={task}",
-        *data,
-        f"paths.data_dir={data_dir}",
-        "trainer.fast_dev_run=true",
-    ]
-    cfg = fast_train_cfg(overrides, tmp_path)
-    failure = expected_failure(cfg)
+    backbone, task, data = combo
+    overrides = [f"backbone={backbone}", f"task={task}", *data_overrides(data), "trainer.fast_dev_run=true"]
+    cfg = fast_train_cfg([*overrides, f"paths.data_dir={data_dir}"], tmp_path)
+    failure = expected_failure(combo)
     if failure is None:
         value = train.main(cfg)
         assert value is not None and value == value  # the monitored metric was logged (not NaN)
@@ -72,7 +99,7 @@ def test_every_combination_trains_or_fails_before_training(
 @pytest.mark.parametrize(
     ("overrides", "named"),
     [
-        (["task=regression"], "Tasks that fit this data: task=classification, task=integer_regression."),
+        (["task=regression"], TO_INTEGER_TASKS),
         (["backbone.activation=swish"], "relu, gelu, silu, tanh"),
         (["task.monitor=val/auc"], "task.monitor=val/auc is not logged"),
     ],
@@ -86,6 +113,7 @@ def test_bad_values_stop_before_training_with_one_message(
     assert exit_info.value.code == 2 and named in err and "Traceback" not in err
 
 
+@pytest.mark.train
 def test_the_swap_one_word_changes_decoder_and_loss_and_both_learn(tmp_path: Path) -> None:
     """Same backbone, same data, same labels: classification vs integer regression."""
     results = {}
@@ -99,22 +127,34 @@ def test_the_swap_one_word_changes_decoder_and_loss_and_both_learn(tmp_path: Pat
     (acc, cls_shape, cls_target), (mae, reg_shape, reg_target) = results.values()
     assert cls_shape == (5, 128) and reg_shape == (1, 128)  # num_classes logits vs one number
     assert cls_target.endswith("Classification") and reg_target.endswith("IntegerRegression")
-    assert acc > 0.8  # val/acc after 3 short epochs (chance: 0.2)
-    assert mae < 0.5  # val/mae in label units (predicting the mean label gives 1.2)
+    assert acc > 0.85  # val/acc after 3 short epochs: measured 0.902 (chance: 0.2)
+    assert mae < 0.33  # val/mae in label units: measured 0.273 (predicting the mean label gives 1.2)
 
 
+@pytest.mark.train
 def test_default_training_reaches_the_accuracy_bar_and_writes_the_run_layout(tmp_path: Path) -> None:
     cfg = fast_train_cfg(["data.num_train=4096", "trainer.max_epochs=4"], tmp_path)
-    value = train.main(cfg)
-    assert value > 0.9
+    assert train.main(cfg) > 0.9  # best val/acc: measured 0.9375 (the Bayes limit is about 0.96)
     checkpoints = {p.name for p in (tmp_path / "checkpoints").iterdir()}
     assert checkpoints == {"best.ckpt", "last.ckpt"}
-    header = (tmp_path / "metrics.csv").read_text().splitlines()[0].split(",")
+    header, _ = read_rows(tmp_path / "metrics.csv")
     assert {"train/loss", "val/loss", "val/acc", "val/f1", "test/acc", "test/f1", "train/acc"} <= set(header)
 
 
+# Best val/acc after 2 epochs of 512 samples, measured per optimizer and scheduler (chance: 0.2).
+MEASURED_ACC = {
+    ("adamw", "none"): 0.680,
+    ("adamw", "cosine"): 0.609,
+    ("adamw", "plateau"): 0.680,
+    ("sgd", "none"): 0.535,
+    ("sgd", "cosine"): 0.473,
+    ("sgd", "plateau"): 0.535,
+}
+
+
+@pytest.mark.train
 @pytest.mark.parametrize("scheduler", options("scheduler"))
 @pytest.mark.parametrize("optimizer", options("optimizer"))
 def test_every_optimizer_and_scheduler_trains(optimizer: str, scheduler: str, tmp_path: Path) -> None:
     cfg = fast_train_cfg([f"optimizer={optimizer}", f"scheduler={scheduler}", "trainer.max_epochs=2"], tmp_path)
-    assert train.main(cfg) > 0.3  # val/acc well above chance (0.2)
+    assert train.main(cfg) > MEASURED_ACC[optimizer, scheduler] - 0.05

@@ -12,6 +12,8 @@ from src import eval as evaluate
 from src import predict, train
 from tests.helpers import compose_cfg, fast_train_cfg
 
+pytestmark = pytest.mark.train  # every test here trains or runs a command
+
 
 @pytest.fixture(scope="module")
 def classification_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -78,7 +80,8 @@ def test_eval_on_other_data_with_a_fitting_spec(
     own = evaluate.main(compose_cfg("eval", [f"ckpt_path={classification_run}"], tmp_path / "own"))
     noisier = ["data=simulated", "data.sampler.noise=2.0", "data.num_test=1024"]
     other = evaluate.main(compose_cfg("eval", [f"ckpt_path={classification_run}", *noisier], tmp_path / "noisy"))
-    assert own["test/acc"] > other["test/acc"] > 0.3  # same problem, noisier samples: the model still applies
+    # Same problem, noisier samples: the model still applies, less well. Measured: own 0.660, noisier 0.590.
+    assert own["test/acc"] > other["test/acc"] > 0.54
     with pytest.raises(SystemExit):
         evaluate.main(
             compose_cfg("eval", [f"ckpt_path={classification_run}", "data=simulated", "data.sampler.dim=8"], tmp_path)

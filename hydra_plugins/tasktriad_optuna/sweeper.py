@@ -1,21 +1,26 @@
-"""OptunaSweeper: Hydra's Sweeper API on Optuna's ask-and-tell interface."""
+"""OptunaSweeper: Hydra's Sweeper API on Optuna's ask-and-tell interface.
+
+Hydra imports this module whenever it scans its plugins, i.e. on every command, ``--help`` included; optuna is
+imported only when a sweep runs (``hparams_search=...``), so nothing else pays for it.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import optuna
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ChoiceSweep, IntervalSweep, Override, RangeSweep
 from hydra.core.plugins import Plugins
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
-from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
 import hydra_plugins.tasktriad_optuna.config  # noqa: F401  (registers hydra/sweeper=tasktriad_optuna)
+
+if TYPE_CHECKING:
+    from optuna.distributions import BaseDistribution
 
 log = logging.getLogger(__name__)
 DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize", "maximize": "maximize"}
@@ -23,6 +28,8 @@ DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize", "max
 
 def distribution(override: Override) -> BaseDistribution | None:
     """Optuna's distribution for a sweep override; None for a fixed value."""
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
     value = override.value()
     log_scale = "log" in getattr(value, "tags", set())
     if isinstance(value, ChoiceSweep):
@@ -63,6 +70,8 @@ class OptunaSweeper(Sweeper):
 
     def sweep(self, arguments: list[str]) -> list[Any]:
         """Run trials until the study holds ``n_trials`` finished ones; returns the jobs' results."""
+        import optuna
+
         parser = OverridesParser.create()
         overrides = parser.parse_overrides([*(f"{k}={v}" for k, v in self.params.items()), *arguments])
         space = {o.get_key_element(): d for o in overrides if (d := distribution(o)) is not None}

@@ -27,13 +27,15 @@ def job_overrides(job: Path) -> dict[str, str]:
     return dict(o.split("=", 1) for o in overrides(job) if "=" in o)
 
 
-def collect(sweep_dir: Path) -> list[dict[str, Any]]:
-    """One row per job folder: its overrides (as columns), final metrics and run dir."""
-    rows = []
+def collect(sweep_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per job folder (its overrides as columns, its final metrics, its run dir), and the swept keys."""
+    rows, keys = [], {}
     for job in sorted((p for p in sweep_dir.iterdir() if is_run(p)), key=lambda p: (len(p.name), p.name)):
+        values = job_overrides(job)
+        keys |= dict.fromkeys(values)
         metrics = final_values(metrics_file(job)) if metrics_file(job).is_file() else {}
-        rows.append({"job": job.name, **job_overrides(job), **metrics, "run_dir": str(job)})
-    return rows
+        rows.append({"job": job.name, **values, **metrics, "run_dir": str(job)})
+    return rows, [k for k in keys if len({str(row.get(k)) for row in rows}) > 1]
 
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
@@ -77,13 +79,11 @@ class SweepSummary(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Summarise every job folder of the sweep."""
         sweep_dir = Path(config.hydra.sweep.dir)
-        rows = collect(sweep_dir)
+        rows, swept = collect(sweep_dir)
         if not rows:
             return
         write_csv(rows, sweep_dir / "summary.csv")
         metric = OmegaConf.select(config, "optimized_metric", default=None)
-        keys = dict.fromkeys(k for job in sweep_dir.iterdir() if is_run(job) for k in job_overrides(job))
-        swept = [k for k in keys if len({str(r.get(k)) for r in rows}) > 1]
         if metric and swept and any(metric in r for r in rows):
             plot(rows, swept, metric, sweep_dir / "summary.png")
         log.info(f"Sweep summary: {sweep_dir / 'summary.csv'} ({len(rows)} jobs)")

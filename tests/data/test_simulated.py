@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lightning.pytorch as pl
 import pytest
 import torch
 from hydra.utils import instantiate
 from torch.utils.data import DataLoader
 
-from src.data.simulated import SimulatedDataModule
+from src.data.simulated import SimulatedDataModule, epoch_in_progress
 from src.data.streams import EpochBatchSampler
 from tests.helpers import compose_cfg
 
@@ -79,3 +80,12 @@ def test_bad_sizes_are_rejected(tmp_path: Path) -> None:
 def test_spec_is_known_before_any_data_is_drawn(tmp_path: Path) -> None:
     spec = datamodule(tmp_path, "data/sampler=teacher", "data.sampler.target_dim=3").spec
     assert spec.target_kind == "continuous" and spec.target_dim == 3 and spec.in_shape == (16,)
+
+
+def test_the_fit_loop_epoch_the_streams_follow_is_still_where_lightning_keeps_it() -> None:
+    """The one use of Lightning internals (src/data/simulated.py): this fails if the attribute moves or is renamed.
+
+    That its value is the right one on resume is checked by tests/runs/test_resume.py (resumed == uninterrupted).
+    """
+    trainer = pl.Trainer(logger=False, enable_checkpointing=False, enable_model_summary=False)
+    assert epoch_in_progress(trainer) == 0 and isinstance(epoch_in_progress(trainer), int)

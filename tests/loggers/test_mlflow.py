@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
 
 JOB = """
@@ -17,6 +19,7 @@ logger.finalize("success")
 """
 
 
+@pytest.mark.slow  # three processes importing mlflow: about 25 s
 def test_parallel_jobs_create_and_share_one_store(tmp_path: Path) -> None:
     store = tmp_path / "mlflow"  # new: the jobs race to create its tables and the experiment
     jobs = [

@@ -18,7 +18,6 @@ SMALL = [
     "data.num_train=512",
     "data.num_val=256",
     "data.num_test=256",
-    "trainer.enable_progress_bar=false",
 ]
 
 
@@ -38,6 +37,7 @@ def test_the_params_grammar_maps_to_optuna_distributions(override: str, expected
     assert distribution(parsed) == expected
 
 
+@pytest.mark.train
 def test_an_optuna_search_writes_its_summary_and_a_rerun_continues_the_study(tmp_path: Path) -> None:
     env = {"LOG_DIR": str(tmp_path / "logs")}
     first = run_cli("src.train", "hparams_search=clusters_optuna", "hydra.sweeper.n_trials=3", *SMALL, env=env)

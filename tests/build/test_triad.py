@@ -1,0 +1,48 @@
+"""Building the triad: the data's spec wires backbone and task; a misfit names the tasks that fit; rebuilding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from src.build.triad import build_triad, rebuild
+from src.errors import IncompatibleDataError
+from src.runs.checkpoints import CheckpointFiles
+from tests.helpers import fast_train_cfg
+
+
+def test_the_data_spec_wires_the_backbone_input_and_the_decoder_output(tmp_path: Path) -> None:
+    cfg = fast_train_cfg(["data.sampler.dim=7", "data.sampler.num_classes=3", "backbone.width=32"], tmp_path)
+    _, model = build_triad(cfg)
+    assert model(torch.zeros(4, 7)).shape == (4, 3)  # 7 inputs from the data, 3 logits for its 3 classes
+    assert model.hparams["config"]["backbone"]["width"] == 32  # the resolved config travels with the weights
+
+
+def test_a_task_that_does_not_fit_the_data_names_the_tasks_that_do(tmp_path: Path) -> None:
+    cfg = fast_train_cfg(["data/sampler=teacher", "task=classification"], tmp_path)
+    with pytest.raises(IncompatibleDataError, match=r"Tasks that fit this data: task=regression\.") as err:
+        build_triad(cfg)
+    assert "task=classification does not fit data=simulated/teacher" in str(err.value)
+
+
+def test_a_frozen_backbone_starts_from_another_runs_weights(tmp_path: Path) -> None:
+    _, source = build_triad(fast_train_cfg(["seed=1"], tmp_path / "a"))
+    checkpoint = {"state_dict": source.state_dict(), "hyper_parameters": dict(source.hparams)}
+    CheckpointFiles().save_checkpoint(checkpoint, tmp_path / "a.ckpt")
+    cfg = fast_train_cfg(["task=integer_regression"], tmp_path / "b")
+    _, model = build_triad(cfg, backbone_ckpt=str(tmp_path / "a.ckpt"), freeze_backbone=True)
+    assert all(torch.equal(v, source.backbone.state_dict()[k]) for k, v in model.backbone.state_dict().items())
+    assert not any(p.requires_grad for p in model.backbone.parameters())
+    assert all(p.requires_grad for p in model.task.parameters())
+
+
+def test_rebuild_restores_the_run_and_every_weight_from_its_checkpoint(tmp_path: Path) -> None:
+    _, source = build_triad(fast_train_cfg(["task=integer_regression", "backbone=resmlp"], tmp_path / "a"))
+    CheckpointFiles().save_checkpoint(
+        {"state_dict": source.state_dict(), "hyper_parameters": dict(source.hparams)}, tmp_path / "a.ckpt"
+    )
+    _, model = rebuild(str(tmp_path / "a.ckpt"))
+    x = torch.randn(5, 16)
+    assert torch.equal(model.eval()(x), source.eval()(x))

@@ -1,0 +1,25 @@
+"""The sweep summary: what a multirun leaves behind in its sweep dir (summary.csv, summary.png)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from src.sweeps.summary import SweepSummary, collect
+
+
+def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_path: Path) -> None:
+    for job, (lr, acc) in enumerate([("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]):
+        (tmp_path / str(job) / ".hydra").mkdir(parents=True)
+        (tmp_path / str(job) / ".hydra" / "overrides.yaml").write_text(f"- optimizer.lr={lr}\n- seed=1\n")
+        (tmp_path / str(job) / "metrics.csv").write_text(
+            f"epoch,step,lr-AdamW,val/acc\n0,1,{job},0.1\n1,2,{job},{acc}\n"
+        )
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}, "optimized_metric": "val/acc"})
+    SweepSummary().on_multirun_end(config)
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open()))
+    assert [(r["optimizer.lr"], float(r["val/acc"])) for r in rows] == [("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]
+    assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
+    assert collect(tmp_path)[1] == ["optimizer.lr"]  # swept: the overrides that differ, never a metric column
