@@ -75,11 +75,10 @@ def test_metrics_update_every_step_and_compute_once_per_epoch(tmp_path: Path, mo
         lambda self, *a, **k: calls.__setitem__("forward", calls["forward"] + 1) or forward(self, *a, **k),
     )
 
-    cfg = fast_train_cfg(["trainer.max_epochs=2", "trainer.num_sanity_val_steps=0", "callbacks=none"], tmp_path)
-    train.main(cfg)
-    steps = 2 * 4 + 2 * 2 + 2  # train batches (512/128) and val batches (256/128) per epoch, x2 epochs; test
-    assert calls["update"] == steps
-    assert calls["compute"] == 2 + 2 + 1  # train and val once per epoch, test once
+    train.main(fast_train_cfg(["trainer.max_epochs=2"], tmp_path))
+    # the sanity check's 2 val batches; train (512/128) and val (256/128) batches per epoch, x2 epochs; test
+    assert calls["update"] == 2 + 2 * 4 + 2 * 2 + 2
+    assert calls["compute"] == 1 + 2 + 2 + 1  # the sanity check, train and val once per epoch, test once
     assert calls["forward"] == 0  # never a metric's forward (a compute per step)
 
 

@@ -89,4 +89,4 @@ def test_digits_regression_fine_tuned_from_the_classifier_starts_far_ahead_of_tr
     short = ["experiment=transfer_digits_finetune", "trainer.max_epochs=2"]
     transfer = run([*short, source], data_dir, tmp_path / "transfer")
     scratch = run([*short, "backbone_ckpt=null"], data_dir, tmp_path / "scratch")
-    assert transfer["test/mae"] < 0.8 * scratch["test/mae"]  # seeds 0-4: 0.41-0.68 of it
+    assert transfer["test/mae"] < 0.8 * scratch["test/mae"]  # measured 0.62 of it (2.24 vs 3.63); seeds 0-4: 0.41-0.68

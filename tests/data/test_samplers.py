@@ -56,7 +56,8 @@ def test_clusters_labels_are_ordinal_along_one_line(tmp_path: Path) -> None:
     assert torch.allclose(steps, steps[0].expand_as(steps), atol=1e-5)
     x, y = draw(sampler, 6000, 0)
     projection = (x - sampler.centres[0]) @ steps[0] / steps[0].norm() ** 2  # ~ the label
-    assert (projection.round().clamp(0, 5).long() == y).float().mean() > 0.9
+    # Rounding the projection is right unless the noise crosses half a spacing (2 sd): measured 0.963 (theory ~0.96).
+    assert (projection.round().clamp(0, 5).long() == y).float().mean() > 0.94
 
 
 def test_teacher_targets_have_unit_signal_and_the_configured_noise(tmp_path: Path) -> None:
