@@ -118,9 +118,9 @@ def test_every_option_says_what_it_is_and_how_to_run_it(option: Path) -> None:
 
 @pytest.mark.parametrize("option", [p for p in GROUP_FILES if not is_overlay(p)], ids=str)
 def test_every_option_is_only_a_link_to_its_schema(option: Path) -> None:
-    """Defaults written once: an option selects its schema (and sub-options); every value lives in schemas.py."""
+    """Defaults written once: an option selects its schema (and sub-options); every value lives in schemas/."""
     raw = OmegaConf.load(CONFIGS / option)
-    assert set(raw) == {"defaults"}, f"{option} states {sorted(set(raw) - {'defaults'})}: values live in schemas.py"
+    assert set(raw) == {"defaults"}, f"{option} states {sorted(set(raw) - {'defaults'})}: values live in schemas/"
     links = [d for d in raw.defaults if isinstance(d, str) and d.startswith("/schema/")]
     siblings = [d for d in raw.defaults if isinstance(d, str) and (CONFIGS / option.parent / f"{d}.yaml").is_file()]
     assert links or siblings, f"{option} links no schema (/schema/...) and extends no sibling option"
@@ -152,7 +152,7 @@ def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path,
     defaults = OmegaConf.to_container(compose_cfg("train", choices, tmp_path), resolve=False)
     for key, value in preset_values(raw).items():
         default = reduce(lambda node, k: node.get(k) if isinstance(node, dict) else None, key.split("."), defaults)
-        assert value != default, f"{option}: {key}={value!r} is the default already (schemas.py)"
+        assert value != default, f"{option}: {key}={value!r} is the default already (schemas/)"
 
 
 @pytest.mark.parametrize("cls", target_schemas(), ids=lambda c: c.__name__)

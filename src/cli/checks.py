@@ -117,7 +117,7 @@ def _reason(error: BaseException) -> str:
         expected = typing.get_type_hints(typed.object_type).get(str(typed.key))
         return (
             f"{typed.value!r} is not a valid value of {typed.full_key}, which takes {_type_name(expected)} "
-            f"(schemas.py: {typed.object_type.__name__}.{typed.key})"
+            f"({typed.object_type.__module__.replace('.', '/')}.py: {typed.object_type.__name__}.{typed.key})"
         )
     return _innermost(chain)
 

@@ -29,6 +29,7 @@ def test_every_callbacks_option_builds_a_trainer_whose_checkpoints_go_through_ou
 
 
 def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) -> None:
+    # This test is about the switch itself: logger=none is what it checks, against the default logger.
     with_logger = instantiate_trainer(fast_train_cfg([], tmp_path / "a"))
     without = instantiate_trainer(fast_train_cfg(["logger=none"], tmp_path / "b"))
     assert any(isinstance(c, LearningRateMonitor) for c in with_logger.callbacks)

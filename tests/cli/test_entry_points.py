@@ -68,7 +68,7 @@ def test_cfg_job_shows_every_value_of_the_composed_config(logs: dict[str, str]) 
     result = run_cli("src.train", "data/sampler=teacher", "data.sampler.target_dim=3", "--cfg", "job", env=logs)
     assert result.returncode == 0, result.stderr
     for shown in ("target_dim: 3", "width: 128", "lr: 0.003", "max_epochs: 10", "save_last: true"):
-        assert shown in result.stdout  # values that live only in schemas.py
+        assert shown in result.stdout  # values that live only in schemas/
 
 
 def test_console_scripts_are_installed_and_start() -> None:
