@@ -69,7 +69,10 @@ def _problems(config_name: str, overrides: list[str]) -> list[tuple[str, str]]:
     selections = [o for o in parsed if loader.get_group_options(o.key_or_group)]
     problems = [(o.input_line, why) for o in selections if (why := _selection_problem(config_name, o))]
     chosen = [o.input_line for o in selections if o.input_line not in dict(problems)]
-    base = compose(config_name, overrides=chosen)
+    try:
+        base = compose(config_name, overrides=chosen, return_hydra_config=True)  # hydra.* keys too
+    except Exception as err:  # selections that compose one by one but not together: say so for all of them
+        return [*problems, (" ".join(chosen), _reason(err))]
     for value in (o for o in parsed if o not in selections):
         if (error := _compose_error(config_name, [*chosen, value.input_line])) is not None:
             problems.append((value.input_line, _value_problem(base, value, error)))
@@ -114,10 +117,11 @@ def _reason(error: BaseException) -> str:
     chain = _chain(error)
     typed = next((e for e in chain if isinstance(e, ValidationError) and e.full_key), None)
     if typed is not None and dataclasses.is_dataclass(typed.object_type):
-        expected = typing.get_type_hints(typed.object_type).get(str(typed.key))
+        # the field's annotation as written (a string under `from __future__ import annotations`): nothing to resolve
+        expected = next((f.type for f in dataclasses.fields(typed.object_type) if f.name == typed.key), "?")
         return (
             f"{typed.value!r} is not a valid value of {typed.full_key}, which takes {_type_name(expected)} "
-            f"({typed.object_type.__module__.replace('.', '/')}.py: {typed.object_type.__name__}.{typed.key})"
+            f"(schema: {typed.object_type.__module__}.{typed.object_type.__name__}.{typed.key})"
         )
     return _innermost(chain)
 
@@ -141,6 +145,8 @@ def _innermost(chain: list[BaseException]) -> str:
 
 
 def _type_name(hint: object) -> str:
+    if isinstance(hint, str):
+        return hint.replace(" | ", " or ")
     return " or ".join(getattr(t, "__name__", str(t)) for t in typing.get_args(hint) or (hint,))
 
 

@@ -77,3 +77,8 @@ def test_validate_lists_every_missing_value_and_every_broken_interpolation(tmp_p
 
 def test_validate_passes_a_complete_config(tmp_path: Path) -> None:
     validate(compose_cfg("train", [], tmp_path))
+
+
+def test_hydra_keys_are_checked_like_any_other(capsys: pytest.CaptureFixture) -> None:
+    err = checked(capsys, "hydra.job.chdir=maybe", "hydra.run.dirr=x")
+    assert "'maybe' is not a valid value of hydra.job.chdir" in err and "did you mean hydra.run.dir?" in err
