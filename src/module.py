@@ -9,8 +9,9 @@ import lightning.pytorch as pl
 from torch import Tensor, nn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from torchmetrics import MeanMetric
 
-from src.tasks.base import Task
+from src.tasks.base import STAGES, Task
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
 SchedulerFactory = Callable[[Optimizer], LRScheduler | ReduceLROnPlateau]
@@ -40,6 +41,8 @@ class TriadModule(pl.LightningModule):
         if freeze_backbone:
             self.backbone.requires_grad_(False)
         self.save_hyperparameters(hparams or {})
+        for stage in STAGES:  # the epoch's mean loss, a metric like the task's (not in the state dict)
+            setattr(self, f"{stage}_loss", MeanMetric())
 
     def on_train_epoch_start(self) -> None:
         """A frozen backbone stays in eval mode: its BatchNorm statistics and dropout are fixed too."""
@@ -55,16 +58,7 @@ class TriadModule(pl.LightningModule):
         out = self(x)
         loss = self.task.loss(out, y)
         self.task.update_metrics(stage, out, y)
-        # Epoch-level only: Lightning then reduces (and, under DDP, syncs) once per epoch, not per step.
-        self.log(
-            f"{stage}/loss",
-            loss,
-            on_step=False,
-            on_epoch=True,
-            prog_bar=True,
-            sync_dist=True,
-            batch_size=len(x),
-        )
+        getattr(self, f"{stage}_loss").update(loss.detach(), len(x))
         return loss
 
     def training_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> Tensor:
@@ -85,10 +79,17 @@ class TriadModule(pl.LightningModule):
         return {"target": batch[1], **predictions} if len(batch) > 1 else predictions
 
     def _log_epoch_metrics(self, stage: str) -> None:
-        metrics = self.task.metrics(stage)
-        # compute() already gathers every rank's state; sync_dist then costs one all-reduce per epoch, not per step.
-        self.log_dict(metrics.compute(), prog_bar=stage == "val", sync_dist=True)
+        """Compute and log the epoch's loss and metrics, then reset them.
+
+        Under DDP, ``compute()`` gathers every rank's state: the values are already global, so they are logged
+        without ``sync_dist``. Nothing is logged from the steps, so no rank meets a collective that another rank
+        does not (a rank-0-only progress bar reading synced values would otherwise deadlock the ranks).
+        """
+        metrics, loss = self.task.metrics(stage), getattr(self, f"{stage}_loss")
+        self.log(f"{stage}/loss", loss.compute(), prog_bar=True)
+        self.log_dict(metrics.compute(), prog_bar=stage == "val")
         metrics.reset()
+        loss.reset()
 
     def on_train_epoch_end(self) -> None:
         """Log the epoch's training metrics."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 from hydra import compose, initialize_config_dir
@@ -68,18 +70,32 @@ def require_train_marker(what: str) -> None:
 
 
 def run_cli(
-    module: str, *args: str, env: dict[str, str | None] | None = None, cwd: Path = ROOT
+    module: str,
+    *args: str,
+    env: dict[str, str | None] | None = None,
+    cwd: Path = ROOT,
+    timeout: float = 600,
 ) -> subprocess.CompletedProcess:
     """Run ``python -m <module> <args>`` as a user would; output captured as text. ``env`` None values unset.
 
-    Running an entry point (anything past ``--help`` or ``--cfg``) needs the ``train`` marker.
+    The command runs in a process group of its own: past ``timeout`` the whole group (DDP children included) is
+    killed and the test fails, so that a hang never stalls the suite. Running an entry point (anything past
+    ``--help`` or ``--cfg``) needs the ``train`` marker.
     """
     if module in ENTRY_POINTS and not NOT_RUNNING & set(args):
         require_train_marker(f"python -m {module} {' '.join(args)}")
     full_env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
-    return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
-    )
+    command = [sys.executable, "-m", module, *args]
+    with subprocess.Popen(
+        command, cwd=cwd, env=full_env, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            pytest.fail(f"{' '.join(command)} still ran after {timeout} s (killed):\n{stderr[-3000:]}", pytrace=False)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def selecting(group: str, option: str) -> list[str]:

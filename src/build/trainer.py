@@ -14,6 +14,7 @@ from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
+from src.cli.ddp import own_process_group
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
 
@@ -54,18 +55,19 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
 
 @contextmanager
 def trainer_for(cfg: DictConfig) -> Iterator[pl.Trainer]:
-    """The run's Trainer; on leaving, end the logger runs that would outlive it.
+    """The run's Trainer; on leaving, end what would outlive it: logger runs, the DDP process group.
 
     A wandb run is global to the process: without ``wandb.finish()`` the next job of a sweep, which Hydra's
     basic launcher runs in the same process, would log into this job's run.
     """
-    trainer = instantiate_trainer(cfg)
-    failed = True
-    try:
-        yield trainer
-        failed = False
-    finally:
-        if any(isinstance(logger, WandbLogger) for logger in trainer.loggers):
-            import wandb
+    with own_process_group():
+        trainer = instantiate_trainer(cfg)
+        failed = True
+        try:
+            yield trainer
+            failed = False
+        finally:
+            if any(isinstance(logger, WandbLogger) for logger in trainer.loggers):
+                import wandb
 
-            wandb.finish(exit_code=int(failed))
+                wandb.finish(exit_code=int(failed))

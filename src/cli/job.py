@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from omegaconf import DictConfig
 
 from src.cli.checks import validate
+from src.cli.ddp import publish_job
 from src.cli.reporting import reported
 
 
@@ -18,6 +19,7 @@ def job(cfg: DictConfig) -> Iterator[None]:
     """The config checked, the run seeded, Lightning's console quieted; a user error in the body is one message."""
     with reported():
         validate(cfg)
+        publish_job()
         prepare(cfg.seed)
         yield
 
@@ -31,4 +33,6 @@ def prepare(seed: int) -> None:
     logging.getLogger("lightning.pytorch.utilities.rank_zero").addFilter(lambda r: "💡 Tip" not in r.getMessage())
     # Lightning 2.6 on torch >= 2.10 warns on every step about a torch-internal deprecation it calls itself.
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
+    # The module logs epoch values that compute() has already gathered from every rank: no sync_dist is needed.
+    warnings.filterwarnings("ignore", message=r"It is recommended to use `self.log\('[^']*', \.\.\., sync_dist=True\)`")
     seed_everything(seed, workers=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import schemas  # noqa: F401  (registers the config schemas before Hydra composes)
 from src.cli.checks import check_overrides
+from src.cli.ddp import child_argv
 from src.cli.env import load_env
 from src.cli.reporting import reported
 
@@ -16,6 +17,7 @@ def launch(
 ) -> None:
     """Run ``main`` (a ``@hydra.main`` function) after ``expand`` rewrote argv and every bad override was reported."""
     load_env()
+    sys.argv[1:] = child_argv(sys.argv[1:])
     if expand is not None:
         with reported():
             sys.argv[1:] = expand(sys.argv[1:])

@@ -13,6 +13,7 @@ from torch.utils.data import DataLoader
 from src.data.base import SplitDataModule
 from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.getters import Record
+from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
 from src.errors import TriadError
@@ -197,10 +198,14 @@ class FileDataModule(SplitDataModule):
         """Samples of ``split``, shuffled for training."""
         self.setup()
         assert self.datasets is not None
+        dataset = self.datasets[split]
+        # Training: Lightning's DistributedSampler under DDP (even shares); val/test: each sample on one rank only.
+        sampler = None if split == "train" else EvalShareSampler(len(dataset), what=f"the {split} split")
         return DataLoader(
-            self.datasets[split],
+            dataset,
             batch_size=self.batch_size,
             shuffle=split == "train",
+            sampler=sampler,
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,
             persistent_workers=self.persistent_workers and self.num_workers > 0,

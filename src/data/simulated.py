@@ -8,7 +8,7 @@ from torch.utils.data import DataLoader
 from src.data.base import SplitDataModule
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
-from src.data.streams import EpochBatchSampler, SimulatedBatches
+from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
 
 
 class SimulatedDataModule(SplitDataModule):
@@ -49,10 +49,14 @@ class SimulatedDataModule(SplitDataModule):
         batches = SimulatedBatches(
             self.sampler, split=split, num_samples=self.sizes[split], batch_size=self.batch_size, seed=self.seed
         )
+        if split == "train":
+            sampler: TrainBatchSampler | EvalBatchSampler = TrainBatchSampler(len(batches), epoch_source=self._epoch)
+        else:
+            sampler = EvalBatchSampler(batches.sizes(), what=f"data.num_{split}")
         return DataLoader(
             batches,
             batch_size=None,
-            sampler=EpochBatchSampler(len(batches), fresh_each_epoch=split == "train", epoch_source=self._epoch),
+            sampler=sampler,
             num_workers=self.num_workers,
             persistent_workers=False,
         )

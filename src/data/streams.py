@@ -1,7 +1,8 @@
 """Seeded batch streams: batch b of a split is a pure function of (seed, split, epoch, b).
 
-Every rank and every DataLoader worker is handed different batch indices, so each draws its own data;
-because nothing depends on RNG state, a resumed run replays exactly and nothing needs saving.
+Every rank and every DataLoader worker is handed different training batches (and, for val/test, a different slice
+of each batch), so each draws its own data; because nothing depends on RNG state, a resumed run replays exactly and
+nothing needs saving.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import math
 from collections.abc import Callable, Iterator
 
 import torch
-import torch.distributed as dist
 from torch import Tensor
 from torch.utils.data import Dataset, DistributedSampler
 
+from src.data.ranks import check_share, world
 from src.data.samplers.base import Sampler
 
-BatchKey = tuple[int, int]  # (epoch, batch index)
+BatchKey = tuple[int, int, int, int]  # (epoch, batch index, part, parts): samples part::parts of that batch
 
 
 def stream_seed(seed: int, split: str, epoch: int, index: int) -> int:
@@ -27,7 +28,7 @@ def stream_seed(seed: int, split: str, epoch: int, index: int) -> int:
 
 
 class SimulatedBatches(Dataset):
-    """A map-style dataset whose items are whole batches, drawn in one vectorised sampler call."""
+    """A map-style dataset whose items are whole batches (or one rank's slice of one), drawn in one sampler call."""
 
     def __init__(self, sampler: Sampler, *, split: str, num_samples: int, batch_size: int, seed: int) -> None:
         self.sampler, self.split, self.seed = sampler, split, seed
@@ -36,40 +37,64 @@ class SimulatedBatches(Dataset):
     def __len__(self) -> int:
         return math.ceil(self.num_samples / self.batch_size)
 
+    def sizes(self) -> list[int]:
+        """Samples per batch: all full but the last, which may be short."""
+        return [min(self.batch_size, self.num_samples - i * self.batch_size) for i in range(len(self))]
+
     def __getitem__(self, key: BatchKey | int) -> tuple[Tensor, Tensor]:
-        epoch, index = key if isinstance(key, tuple) else (0, key)
+        epoch, index, part, parts = key if isinstance(key, tuple) else (0, key, 0, 1)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        n = min(self.batch_size, self.num_samples - index * self.batch_size)  # the last batch may be short
         generator = torch.Generator().manual_seed(stream_seed(self.seed, self.split, epoch, index))
-        return self.sampler.sample(n, generator)
+        x, y = self.sampler.sample(self.sizes()[index], generator)
+        return (x, y) if parts == 1 else (x[part::parts], y[part::parts])
 
 
-class EpochBatchSampler(DistributedSampler):
-    """Yields ``(epoch, batch index)`` keys, this rank's share only.
+class TrainBatchSampler(DistributedSampler):
+    """Yields this rank's ``(epoch, batch index, 0, 1)`` keys, a fresh epoch of batches each epoch.
 
-    It is a DistributedSampler so that Lightning neither replaces it under DDP nor forgets to call
-    ``set_epoch`` on it each epoch. With ``fresh_each_epoch=False`` (val/test) the epoch is pinned to 0:
-    the same fixed set every time.
+    It is a DistributedSampler so that Lightning neither replaces it under DDP nor forgets to call ``set_epoch`` on
+    it. Every rank gets as many batches (the share is padded): DDP needs every rank to step together.
     """
 
     def __init__(
         self,
         num_batches: int,
         *,
-        fresh_each_epoch: bool,
         epoch_source: Callable[[], int | None] | None = None,
         num_replicas: int | None = None,
         rank: int | None = None,
     ) -> None:
-        if num_replicas is None or rank is None:  # outside DDP there is one replica; inside, ask the process group
-            distributed = dist.is_available() and dist.is_initialized()
-            num_replicas, rank = (dist.get_world_size(), dist.get_rank()) if distributed else (1, 0)
+        if num_replicas is None or rank is None:
+            num_replicas, rank = world()
         super().__init__(range(num_batches), num_replicas=num_replicas, rank=rank, shuffle=False, drop_last=False)
-        self.fresh_each_epoch, self.epoch_source = fresh_each_epoch, epoch_source
+        self.epoch_source = epoch_source
 
     def __iter__(self) -> Iterator[BatchKey]:  # type: ignore[override]
         # Ask the trainer when there is one: on resume, Lightning iterates the first epoch before set_epoch.
         current = self.epoch_source() if self.epoch_source is not None else None
-        epoch = (self.epoch if current is None else current) if self.fresh_each_epoch else 0
-        return ((epoch, index) for index in super().__iter__())
+        epoch = self.epoch if current is None else current
+        return ((epoch, index, 0, 1) for index in super().__iter__())
+
+
+class EvalBatchSampler(DistributedSampler):
+    """Yields ``(0, batch index, rank, ranks)`` keys: the fixed val/test set, every sample on exactly one rank.
+
+    Each rank takes every batch and keeps its strided slice of the samples (no padding, no duplicates), so every
+    rank evaluates a share of every batch: a set of one batch still reaches every rank.
+    """
+
+    def __init__(
+        self, sizes: list[int], *, what: str = "the set", num_replicas: int | None = None, rank: int | None = None
+    ) -> None:
+        if num_replicas is None or rank is None:
+            num_replicas, rank = world()
+        check_share(what, sum(sizes), num_replicas)
+        super().__init__(range(len(sizes)), num_replicas=num_replicas, rank=rank, shuffle=False)
+        self.keys = [(0, index, rank, num_replicas) for index, size in enumerate(sizes) if size > rank]
+
+    def __iter__(self) -> Iterator[BatchKey]:  # type: ignore[override]
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)

@@ -77,5 +77,5 @@ def test_a_whole_batch_is_one_vectorised_call(name: str, tmp_path: Path, monkeyp
     original = sampler.sample
     monkeypatch.setattr(sampler, "sample", lambda n, g: calls.append(n) or original(n, g))
     batches = SimulatedBatches(sampler, split="train", num_samples=300, batch_size=128, seed=0)
-    sizes = [len(batches[(0, i)][0]) for i in range(len(batches))]
+    sizes = [len(batches[(0, i, 0, 1)][0]) for i in range(len(batches))]
     assert calls == sizes == [128, 128, 44]

@@ -10,8 +10,9 @@ import torch
 from hydra.utils import instantiate
 from torch.utils.data import DataLoader
 
+from src.data.samplers.clusters import Clusters
 from src.data.simulated import SimulatedDataModule, epoch_in_progress
-from src.data.streams import EpochBatchSampler
+from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
 from tests.helpers import compose_cfg
 
 
@@ -63,13 +64,29 @@ def test_each_worker_draws_different_batches_and_together_they_equal_one_process
     assert same(sorted(multi, key=lambda x: x.sum().item()), sorted(single, key=lambda x: x.sum().item()))
 
 
-def test_each_rank_gets_a_disjoint_share_of_the_batches() -> None:
+def test_each_rank_gets_a_disjoint_share_of_the_training_batches() -> None:
     shares = []
     for rank in range(2):
-        sampler = EpochBatchSampler(10, fresh_each_epoch=True, num_replicas=2, rank=rank)
+        sampler = TrainBatchSampler(10, num_replicas=2, rank=rank)
         sampler.set_epoch(4)
         shares.append(list(sampler))
-    assert shares[0] == [(4, i) for i in range(0, 10, 2)] and shares[1] == [(4, i) for i in range(1, 10, 2)]
+    assert shares[0] == [(4, i, 0, 1) for i in range(0, 10, 2)]
+    assert shares[1] == [(4, i, 0, 1) for i in range(1, 10, 2)]
+
+
+@pytest.mark.parametrize(("num_samples", "ranks"), [(300, 2), (300, 3), (129, 2), (1, 1), (2, 2), (5, 4)])
+def test_ranks_evaluate_every_sample_exactly_once(num_samples: int, ranks: int) -> None:
+    sampler = Clusters(num_classes=3, dim=4, spacing=1.0, noise=1.0, seed=0)
+    batches = SimulatedBatches(sampler, split="val", num_samples=num_samples, batch_size=128, seed=0)
+    whole = torch.cat([batches[i][0] for i in range(len(batches))])
+    shares = [
+        torch.cat([batches[key][0] for key in EvalBatchSampler(batches.sizes(), num_replicas=ranks, rank=rank)])
+        for rank in range(ranks)
+    ]
+    assert all(len(share) for share in shares)  # no rank without a batch: it would skip the epoch's collectives
+    merged = torch.cat(shares)
+    assert len(merged) == num_samples  # no padding, no duplicate
+    assert sorted(merged.tolist()) == sorted(whole.tolist())
 
 
 def test_bad_sizes_are_rejected(tmp_path: Path) -> None:

@@ -1,0 +1,51 @@
+"""Two-process CPU DDP with every default on (progress bar, logger, checkpoints): runs, sweeps, evaluation."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from src.runs.metrics import stage_values
+from tests.helpers import run_cli
+
+pytestmark = pytest.mark.train  # every test here runs a command
+DDP = ["trainer=ddp", "trainer.devices=2", "trainer.accelerator=cpu"]
+HANG = 300  # seconds: a healthy run here takes 10-20 s; a hang is killed (with its children) and fails the test
+TOLERANCE = 1e-5  # the same sums, gathered in another order: float32 rounding only
+
+
+def test_a_ddp_run_trains_tests_and_evaluates_every_sample_exactly_once(tmp_path: Path) -> None:
+    logs = {"LOG_DIR": str(tmp_path / "logs")}
+    # 1001 test samples in batches of 256 (256, 256, 256, 233): padding to even shares would count some twice.
+    sizes = ["data.num_train=1024", "data.num_test=1001"]
+    result = run_cli("src.train", *DDP, "trainer.max_epochs=2", *sizes, env=logs, timeout=HANG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "GLOBAL_RANK: 1, MEMBER: 2/2" in result.stdout + result.stderr
+    (run,) = (tmp_path / "logs" / "train" / "runs").iterdir()  # not one folder per rank
+    assert stage_values(run / "metrics.csv", "test") and result.stdout.count("final metrics") == 1
+
+    values = {}
+    for name, trainer in {"ddp": DDP, "single": ["trainer.devices=1"]}.items():
+        out = tmp_path / name
+        args = [f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", f"hydra.run.dir={out}"]
+        result = run_cli("src.eval", *trainer, *args, env=logs, timeout=HANG)
+        assert result.returncode == 0, result.stderr[-3000:]
+        values[name] = stage_values(out / "metrics.csv", "test")
+    assert values["ddp"].keys() == values["single"].keys() and values["ddp"]
+    for key, single in values["single"].items():
+        assert values["ddp"][key] == pytest.approx(single, abs=TOLERANCE), key
+
+
+def test_each_job_of_a_multirun_gets_its_own_ddp_processes(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    args = ["-m", "task=classification,integer_regression", *DDP, "trainer.max_epochs=1", f"hydra.sweep.dir={sweep}"]
+    result = run_cli("src.train", *args, env={"LOG_DIR": str(tmp_path / "logs")}, timeout=2 * HANG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (result.stdout + result.stderr).count("GLOBAL_RANK: 1, MEMBER: 2/2") == 2
+    assert not (tmp_path / "logs").exists()  # no child started a sweep or a run of its own elsewhere
+    assert "test/mae" in stage_values(sweep / "1" / "metrics.csv", "test")  # the second job ran its own task
+    assert "test/acc" in stage_values(sweep / "0" / "metrics.csv", "test")
+    with (sweep / "summary.csv").open() as handle:
+        assert [row["task"] for row in csv.DictReader(handle)] == ["classification", "integer_regression"]
