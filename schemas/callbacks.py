@@ -10,7 +10,7 @@ from schemas.store import store
 @store("callbacks/model_checkpoint")
 @dataclass
 class ModelCheckpointConf:
-    """Keep the best checkpoint by the task's monitored metric, and the last one."""
+    """Keep the best checkpoint by the task's monitored metric (``best.ckpt``); its metric must be finite."""
 
     _target_: str = "lightning.pytorch.callbacks.ModelCheckpoint"
     dirpath: str = "${paths.output_dir}/checkpoints"
@@ -18,8 +18,22 @@ class ModelCheckpointConf:
     monitor: str = "${task.monitor}"
     mode: str = "${task.mode}"
     save_top_k: int = 1
-    save_last: bool = True
+    save_last: bool = False  # last.ckpt is the last_checkpoint entry's: Lightning's is rewritten only on improvement
     auto_insert_metric_name: bool = False
+    enable_version_counter: bool = False  # best.ckpt is replaced, never joined by best-v1.ckpt
+
+
+@store("callbacks/last_checkpoint")
+@dataclass
+class LastCheckpointConf:
+    """``last.ckpt`` after every epoch (what ``resume=`` continues from), whatever the monitored metric did."""
+
+    _target_: str = "lightning.pytorch.callbacks.ModelCheckpoint"
+    dirpath: str = "${paths.output_dir}/checkpoints"
+    filename: str = "last"
+    monitor: str | None = None  # no monitor: the newest epoch is the one kept
+    save_top_k: int = 1
+    enable_version_counter: bool = False  # a resumed run replaces last.ckpt, never writes last-v1.ckpt
 
 
 @store("callbacks/early_stopping")
@@ -75,6 +89,7 @@ class CallbacksConf:
     """Named callbacks; an entry left null is off."""
 
     model_checkpoint: ModelCheckpointConf | None = None
+    last_checkpoint: LastCheckpointConf | None = None
     early_stopping: EarlyStoppingConf | None = None
     lr_monitor: LearningRateMonitorConf | None = None
     rich_model_summary: RichModelSummaryConf | None = None

@@ -6,6 +6,7 @@ import logging
 import math
 
 import lightning.pytorch as pl
+from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.utilities import rank_zero_only
 from rich.console import Console
 from rich.table import Table
@@ -19,10 +20,15 @@ def logged_metrics(trainer: pl.Trainer, stage: str | None = None) -> dict[str, f
     return {name: float(value) for name, value in trainer.callback_metrics.items() if name.startswith(prefix)}
 
 
+def best_callback(trainer: pl.Trainer) -> ModelCheckpoint | None:
+    """The checkpoint callback that keeps the best epoch by a monitored metric (not the one that keeps the last)."""
+    return next((c for c in trainer.checkpoint_callbacks if isinstance(c, ModelCheckpoint) and c.monitor), None)
+
+
 def fit_metrics(trainer: pl.Trainer) -> dict[str, float]:
     """Metrics at the end of fitting; the monitored metric is taken at the best checkpoint's epoch."""
     metrics = logged_metrics(trainer)
-    checkpoint = trainer.checkpoint_callback
+    checkpoint = best_callback(trainer)
     if checkpoint is not None and checkpoint.best_model_score is not None and checkpoint.monitor:
         metrics[checkpoint.monitor] = float(checkpoint.best_model_score)
     return metrics
@@ -30,7 +36,7 @@ def fit_metrics(trainer: pl.Trainer) -> dict[str, float]:
 
 def best_checkpoint(trainer: pl.Trainer) -> str | None:
     """Path of the best checkpoint, or None (no checkpointing, or fast_dev_run) to test the current weights."""
-    checkpoint = trainer.checkpoint_callback
+    checkpoint = best_callback(trainer)
     path = getattr(checkpoint, "best_model_path", "") if checkpoint is not None else ""
     if not path:
         log.warning("No best checkpoint was saved: testing the weights at the end of training.")
