@@ -6,6 +6,14 @@ from __future__ import annotations
 class TriadError(Exception):
     """A problem with the user's input (config, data, files) whose message says what to do."""
 
+    exit_code = 2
+
 
 class IncompatibleDataError(TriadError):
     """The chosen task cannot learn the targets the chosen data provides."""
+
+
+class DivergedError(TriadError):
+    """Training met a non-finite loss: the run stopped, and its message names where and the likely causes."""
+
+    exit_code = 3

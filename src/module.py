@@ -42,7 +42,7 @@ class TriadModule(pl.LightningModule):
             self.backbone.requires_grad_(False)
         self.save_hyperparameters(hparams or {})
         for stage in STAGES:  # the epoch's mean loss, a metric like the task's (not in the state dict)
-            setattr(self, f"{stage}_loss", MeanMetric())
+            setattr(self, f"{stage}_loss", MeanMetric(nan_strategy="disable"))  # a NaN shows
 
     def on_train_epoch_start(self) -> None:
         """A frozen backbone stays in eval mode: its BatchNorm statistics and dropout are fixed too."""

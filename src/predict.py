@@ -6,22 +6,22 @@ import hydra
 from omegaconf import DictConfig
 
 from src.cli.env import CONFIG_DIR
-from src.cli.job import job
+from src.cli.job import guarded
 from src.cli.launch import launch
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="predict")
+@guarded
 def main(cfg: DictConfig) -> str:
     """Rebuild the run from its checkpoint, predict on the test split, write one CSV row per sample."""
-    with job(cfg):
-        from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
-        from src.build.triad import rebuild
-        from src.runs.predictions import write_csv
+    from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
+    from src.build.triad import rebuild
+    from src.runs.predictions import write_csv
 
-        datamodule, model = rebuild(cfg.ckpt_path, cfg.data)
-        with trainer_for(cfg) as trainer:
-            batches = trainer.predict(model, datamodule=datamodule)
-        return str(write_csv(batches, cfg.output))
+    datamodule, model = rebuild(cfg.ckpt_path, cfg.data)
+    with trainer_for(cfg) as trainer:
+        batches = trainer.predict(model, datamodule=datamodule)
+    return str(write_csv(batches, cfg.output))
 
 
 def cli() -> None:

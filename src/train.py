@@ -6,28 +6,30 @@ import hydra
 from omegaconf import DictConfig
 
 from src.cli.env import CONFIG_DIR
-from src.cli.job import job
+from src.cli.job import guarded
 from src.cli.launch import launch
 from src.runs.resume import expand_resume
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
+@guarded
 def main(cfg: DictConfig) -> float | None:
     """Fit, test the best checkpoint, print the final metrics; return ``optimized_metric`` for sweepers."""
-    with job(cfg):
-        from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
-        from src.build.triad import build_triad
-        from src.cli import results
+    from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
+    from src.build.triad import build_triad, check_checkpoint
+    from src.cli import results
 
-        datamodule, model = build_triad(cfg, backbone_ckpt=cfg.backbone_ckpt, freeze_backbone=cfg.freeze_backbone)
-        with trainer_for(cfg) as trainer:
-            trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
-            metrics = results.fit_metrics(trainer)
-            if cfg.test:
-                trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
-                metrics |= results.logged_metrics(trainer, "test")
-        results.show_metrics(metrics, title=f"{cfg.job_name}: final metrics")
-        return results.optimized_value(metrics, cfg.optimized_metric)
+    datamodule, model = build_triad(cfg, backbone_ckpt=cfg.backbone_ckpt, freeze_backbone=cfg.freeze_backbone)
+    if cfg.ckpt_path:
+        check_checkpoint(model, cfg.ckpt_path)  # before anything is written: Lightning's error would be a traceback
+    with trainer_for(cfg) as trainer:
+        trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+        metrics = results.fit_metrics(trainer)
+        if cfg.test:
+            trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
+            metrics |= results.logged_metrics(trainer, "test")
+    results.show_metrics(metrics, title=f"{cfg.job_name}: final metrics")
+    return results.optimized_value(metrics, cfg.optimized_metric)
 
 
 def cli() -> None:

@@ -7,6 +7,7 @@ imported only when a sweep runs (``hparams_search=...``), so nothing else pays f
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,26 +79,36 @@ class OptunaSweeper(Sweeper):
         fixed = [o.input_line for o in overrides if o.get_key_element() not in space]
         Path(self.config.hydra.sweep.dir).mkdir(parents=True, exist_ok=True)
         study = optuna.create_study(
-            study_name=self.study_name,
-            storage=self.storage,
-            direction=self.direction,
-            load_if_exists=True,
-            sampler=optuna.samplers.TPESampler(seed=self.seed),
+            study_name=self.study_name, storage=self.storage, direction=self.direction, load_if_exists=True
         )
+        # A continued study gets a sampler seeded past its earlier trials: re-seeded alike, it would propose them again.
+        study.sampler = optuna.samplers.TPESampler(seed=None if self.seed is None else self.seed + len(study.trials))
+        for stale in [t for t in study.trials if t.state == optuna.trial.TrialState.RUNNING]:
+            study.tell(stale.number, state=optuna.trial.TrialState.FAIL)  # its sweep was killed: it never finished
+            log.info(f"Trial #{stale.number} was left running by a stopped sweep: marked failed")
         done = [t for t in study.trials if t.state.is_finished()]
         log.info(f"Study {self.study_name!r} in {self.storage}: {len(done)} trial(s) done, {self.n_trials} wanted")
         results = []
         while (remaining := self.n_trials - len([t for t in study.trials if t.state.is_finished()])) > 0:
             trials = [study.ask(space) for _ in range(min(self.n_jobs, remaining))]
             batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items())] for t in trials]
-            returns = self.launcher.launch(batch, initial_job_idx=len(study.trials) - len(trials))
+            try:
+                returns = self.launcher.launch(batch, initial_job_idx=len(study.trials) - len(trials))
+            except BaseException:  # stopped (SIGTERM, Ctrl-C): these trials will never finish
+                for trial in trials:
+                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                raise
             for trial, ret in zip(trials, returns, strict=True):
                 value = ret.return_value if ret.status.name == "COMPLETED" else None
-                if isinstance(value, int | float):
+                if isinstance(value, int | float) and math.isfinite(value):
                     study.tell(trial, float(value))
-                else:
+                else:  # a failed job returns None (its reason is in its failure.txt and the summary)
                     study.tell(trial, state=optuna.trial.TrialState.FAIL)
                 results.append(ret)
-        best = study.best_trial
-        log.info(f"Best trial #{best.number}: {best.value} with {best.params}")
+        completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+        if completed:
+            best = study.best_trial
+            log.info(f"Best trial #{best.number}: {best.value} with {best.params}")
+        else:
+            log.error(f"Study {self.study_name!r}: no trial completed, so there is no best trial.")
         return results

@@ -14,6 +14,7 @@ from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
+from src.callbacks.divergence import StopOnDivergence
 from src.cli.ddp import own_process_group
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
@@ -49,6 +50,7 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
     if not loggers and any(isinstance(c, LearningRateMonitor) for c in callbacks):
         log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
+    callbacks.append(StopOnDivergence())  # every run: a non-finite loss is never trained on, nor saved
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()])
 

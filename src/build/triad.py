@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import lightning.pytorch as pl
 from hydra import compose
@@ -12,7 +13,7 @@ from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from src.data.spec import DataSpec
-from src.errors import IncompatibleDataError
+from src.errors import IncompatibleDataError, TriadError
 from src.module import TriadModule
 from src.runs.checkpoints import load_matching, read_checkpoint, run_config
 from src.tasks.base import Task
@@ -21,15 +22,27 @@ log = logging.getLogger(__name__)
 
 
 def build_triad(
-    cfg: DictConfig, *, backbone_ckpt: str | None = None, freeze_backbone: bool = False
+    cfg: DictConfig,
+    *,
+    backbone_ckpt: str | None = None,
+    freeze_backbone: bool = False,
+    checkpoint: dict[str, Any] | None = None,
 ) -> tuple[pl.LightningDataModule, TriadModule]:
     """Data first (its spec wires the rest), then the task is checked against it, then the model is built.
 
     ``backbone_ckpt`` starts the backbone from another run's weights (any task, any compatible data) under a
-    fresh decoder; ``freeze_backbone`` then trains the decoder alone (a linear probe).
+    fresh decoder; ``freeze_backbone`` then trains the decoder alone (a linear probe). ``checkpoint``: a trained
+    run's, whose data state (e.g. input normalisation statistics) the data module takes before it is set up.
     """
+    if freeze_backbone and not backbone_ckpt:
+        raise TriadError(
+            "freeze_backbone=true trains the decoder alone on the backbone's features: it needs trained weights, "
+            "backbone_ckpt=<a run's checkpoint>; without them the features are random."
+        )
     log.info(f"Data: <{cfg.data._target_}>")
     datamodule = instantiate(cfg.data)
+    if checkpoint is not None and type(datamodule).__qualname__ in checkpoint:  # where Lightning saves its state
+        datamodule.load_state_dict(checkpoint[type(datamodule).__qualname__])
     spec: DataSpec = datamodule.spec
     log.info(f"Data spec: in_shape={spec.in_shape}, {spec.describe()}")
     task: Task = instantiate(cfg.task)
@@ -49,7 +62,25 @@ def build_triad(
         freeze_backbone=freeze_backbone,
         hparams={"config": OmegaConf.to_container(cfg, resolve=True)},
     )
+    check_optimizer(module)
     return datamodule, module
+
+
+def check_optimizer(module: TriadModule) -> None:
+    """Build the optimizer and scheduler once, so that a value torch refuses (``optimizer.lr=-1``) is one message."""
+    try:
+        module.configure_optimizers()
+    except (ValueError, TypeError) as err:
+        chosen = ", ".join(f"{g}={c}" for g in ("optimizer", "scheduler") if (c := _choice(g)))
+        raise TriadError(
+            f"the optimizer or scheduler ({chosen or 'as configured'}) refuses its settings: {err}.\n"
+            "  Check the optimizer.* and scheduler.* values (`--cfg job` shows them)."
+        ) from err
+
+
+def check_checkpoint(module: TriadModule, ckpt_path: str) -> None:
+    """A checkpoint to continue from must hold this model's weights, tensor for tensor; each misfit is listed."""
+    load_matching(module, read_checkpoint(ckpt_path)["state_dict"], "", f"ckpt_path={ckpt_path}")
 
 
 def rebuild(ckpt_path: str, data: DictConfig | None = None) -> tuple[pl.LightningDataModule, TriadModule]:
@@ -58,7 +89,7 @@ def rebuild(ckpt_path: str, data: DictConfig | None = None) -> tuple[pl.Lightnin
     The file is read once; a model built for other data lists every tensor that does not fit.
     """
     checkpoint = read_checkpoint(ckpt_path)
-    datamodule, model = build_triad(run_config(checkpoint, ckpt_path, data))
+    datamodule, model = build_triad(run_config(checkpoint, ckpt_path, data), checkpoint=checkpoint)
     load_matching(model, checkpoint["state_dict"], "", ckpt_path)
     return datamodule, model
 

@@ -15,4 +15,9 @@ def load_env() -> None:
     """Set PROJECT_ROOT and load ``.env`` (from the cwd upwards, else the repository's); the shell wins."""
     os.environ.setdefault("PROJECT_ROOT", str(PROJECT_ROOT))
     dotenv = find_dotenv(usecwd=True) or str(PROJECT_ROOT / ".env")
-    load_dotenv(dotenv, override=False)
+    try:
+        load_dotenv(dotenv, override=False)
+    except (UnicodeDecodeError, OSError) as err:
+        from src.cli.reporting import fail
+
+        fail(f"{dotenv} cannot be read as a .env file ({err}).\n  It must be text lines KEY=value: fix or remove it.")

@@ -2,26 +2,73 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
+from hydra.core.hydra_config import HydraConfig
+from hydra.errors import InstantiationException
+from hydra.types import RunMode
 from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
 
 from src.cli.checks import validate
 from src.cli.ddp import publish_job
-from src.cli.reporting import reported
+from src.cli.reporting import fail_with, unwrapped
+from src.cli.stopping import exit_interrupted, stop_signals
+from src.errors import TriadError
+from src.runs.files import atomic_write
+from src.runs.folder import failure_file
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+USER_ERRORS = (TriadError, InstantiationException, OmegaConfBaseException)
 
 
-@contextmanager
-def job(cfg: DictConfig) -> Iterator[None]:
-    """The config checked, the run seeded, Lightning's console quieted; a user error in the body is one message."""
-    with reported():
-        validate(cfg)
-        publish_job()
-        prepare(cfg.seed)
-        yield
+def guarded(body: Callable[[DictConfig], T]) -> Callable[[DictConfig], T | None]:
+    """An entry point's body with the config checked, the run seeded, and every way of ending reported.
+
+    - A user error (bad config, data, file; a diverged run) is one message and exit 2 (3 for a divergence).
+    - SIGTERM or Ctrl-C says what was saved and how to resume, and exits 143 / 130 (a sweep stops there too).
+    - In a multirun, an error fails that job only: one line on screen, the reason in the job's ``failure.txt``,
+      and ``None`` returned, which sweepers record as a failed trial; the sweep goes on.
+    """
+
+    @functools.wraps(body)
+    def run(cfg: DictConfig) -> T | None:
+        multirun = HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
+        run_dir = Path(HydraConfig.get().runtime.output_dir) if HydraConfig.initialized() else Path(".")
+        with stop_signals() as stop:
+            try:
+                validate(cfg)
+                publish_job()
+                prepare(cfg.seed)
+                return body(cfg)
+            except BaseException as err:
+                if stop.signum is not None:
+                    exit_interrupted(stop.signum, run_dir, multirun=multirun)
+                if not isinstance(err, Exception):
+                    raise
+                log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
+                message = str(unwrapped(err)) if isinstance(err, USER_ERRORS) else f"{type(err).__name__}: {err}"
+                if multirun:
+                    record_failure(run_dir, message)
+                    return None
+                if isinstance(err, USER_ERRORS):
+                    fail_with(err)
+                raise
+
+    return run
+
+
+def record_failure(run_dir: Path, message: str) -> None:
+    """A failed job of a sweep: one line on screen, its reason in ``failure.txt`` (the sweep summary reads it)."""
+    log.error(f"Job failed ({run_dir}): {message.splitlines()[0] if message else ''}")
+    with atomic_write(failure_file(run_dir)) as handle:
+        handle.write(message + "\n")
 
 
 def prepare(seed: int) -> None:

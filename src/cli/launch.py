@@ -9,6 +9,7 @@ import schemas  # noqa: F401  (registers the config schemas before Hydra compose
 from src.cli.checks import check_overrides
 from src.cli.ddp import child_argv
 from src.cli.env import load_env
+from src.cli.folders import check_output_dir
 from src.cli.reporting import reported
 
 
@@ -22,4 +23,5 @@ def launch(
         with reported():
             sys.argv[1:] = expand(sys.argv[1:])
     check_overrides(config_name, sys.argv[1:])
+    check_output_dir(config_name, sys.argv[1:])
     main()

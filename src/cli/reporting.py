@@ -16,10 +16,20 @@ log = logging.getLogger(__name__)
 EXIT_USER_ERROR = 2
 
 
-def fail(message: str) -> None:
-    """Print ``tasktriad: error: <message>`` and exit with status 2."""
+def fail(message: str, code: int = EXIT_USER_ERROR) -> None:
+    """Print ``tasktriad: error: <message>`` and exit with ``code`` (2: a user error)."""
     print(f"\ntasktriad: error: {message}", file=sys.stderr, flush=True)
-    raise SystemExit(EXIT_USER_ERROR)
+    raise SystemExit(code)
+
+
+def unwrapped(err: BaseException) -> BaseException:
+    """The TriadError behind a Hydra instantiation error (its message says what to do), else the error itself."""
+    return err.__cause__ if isinstance(err, InstantiationException) and isinstance(err.__cause__, TriadError) else err
+
+
+def fail_with(err: BaseException) -> None:
+    """Report a user error: its own message, and its exit code (2, or the TriadError's own)."""
+    fail(str(unwrapped(err)), code=getattr(unwrapped(err), "exit_code", EXIT_USER_ERROR))
 
 
 @contextmanager
@@ -29,4 +39,4 @@ def reported() -> Iterator[None]:
         yield
     except (TriadError, InstantiationException, OmegaConfBaseException) as err:
         log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
-        fail(str(err))
+        fail_with(err)

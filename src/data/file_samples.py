@@ -14,9 +14,8 @@ from torch.utils.data import Dataset, default_collate, get_worker_info
 
 from src.data.getters import Record
 from src.data.readers import Reader, Sample
+from src.data.splits import SampleRef
 from src.errors import TriadError
-
-SampleRef = tuple[int, int]  # (record index, sample offset within that record's file)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class FileSamples(Dataset):
     ) -> None:
         self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
         self.in_shape, self.num_classes, self.x_stats = in_shape, num_classes, x_stats
-        self._cached: dict[int, list[Sample]] = {}
+        self._cached: dict[int, list[Sample]] = {}  # every file read (cache=true), else only the last one
 
     def __len__(self) -> int:
         return len(self.refs)
@@ -100,14 +99,15 @@ class FileSamples(Dataset):
         samples = self._cached.get(record)
         if samples is None:
             samples = read_file(self.reader, path)
-            if self.cache:
-                self._cached[record] = samples
+            if not self.cache:  # keep the last file only: reading in file order then reads each file once
+                self._cached.clear()
+            self._cached[record] = samples
         x, y = samples[offset]
         if label is not None:
             y = torch.tensor(label)
         if y is None:
             raise TriadError(f"{path} has no label: give one in the getter's records or store y in the file.")
-        self._check(path, x, y)
+        self._check(path, offset, x, y)
         return x, y
 
     def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
@@ -119,7 +119,13 @@ class FileSamples(Dataset):
             return x, y.reshape(()).long()
         return x, y.reshape(-1).float()  # continuous targets: (target_dim,)
 
-    def _check(self, path: Path, x: Tensor, y: Tensor) -> None:
+    def _check(self, path: Path, offset: int, x: Tensor, y: Tensor) -> None:
+        for name, values in (("input", x), ("target", y)):
+            if values.is_floating_point() and not bool(torch.isfinite(values).all()):
+                raise TriadError(
+                    f"{path}: sample {offset} has non-finite values (NaN or inf) in its {name}: they would make the "
+                    "loss NaN. Clean the file, or leave it out of the data."
+                )
         if self.in_shape is not None and tuple(x.shape) != self.in_shape:
             raise TriadError(
                 f"{path}: sample of shape {tuple(x.shape)}, but the data's samples have shape {self.in_shape} "

@@ -16,10 +16,10 @@ from src.data.getters import Record
 from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
+from src.data.splits import SPLITS, FileOrderSampler, split_refs
 from src.errors import TriadError
 
 log = logging.getLogger(__name__)
-SPLITS = ("train", "val", "test")
 Getter = Callable[[], list[Record] | dict[str, list[Record]]]
 
 
@@ -40,6 +40,7 @@ class FileDataModule(SplitDataModule):
         num_classes: int | None,
         split: Sequence[float],
         split_seed: int,
+        split_by: str,
         normalize: bool,
         cache: bool,
         on_bad_file: str,
@@ -56,11 +57,13 @@ class FileDataModule(SplitDataModule):
             raise ValueError(f"target_kind must be integer or continuous, got {target_kind!r}")
         self.datagetter, self.reader, self.prepare = datagetter, reader, prepare
         self.target_kind, self.num_classes = target_kind, num_classes
-        self.split, self.split_seed, self.normalize, self.cache = list(split), split_seed, normalize, cache
+        self.split, self.split_seed, self.split_by = list(split), split_seed, split_by
+        self.normalize, self.cache = normalize, cache
         self.on_bad_file, self.batch_size, self.num_workers = on_bad_file, batch_size, num_workers
         self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
         self.datasets: dict[str, FileSamples] | None = None
         self._spec: DataSpec | None = None
+        self._x_stats: tuple[torch.Tensor, torch.Tensor] | None = None  # from a checkpoint (load_state_dict)
 
     def prepare_data(self) -> None:
         """Write the files, if this data source makes its own (idempotent; Lightning calls it on rank 0)."""
@@ -91,6 +94,8 @@ class FileDataModule(SplitDataModule):
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
         x_stats, y_stats = self._statistics(probe) if self.normalize else (None, None)
+        if self.normalize and self._x_stats is not None:
+            x_stats = self._x_stats  # the trained model's: eval and predict normalise as training did
         self.datasets = {
             split: FileSamples(
                 records,
@@ -140,17 +145,13 @@ class FileDataModule(SplitDataModule):
             where = {r: split for split in SPLITS for r in map(str, (p for p, _ in explicit.get(split, [])))}
             parts = {s: [ref for ref in refs if where.get(str(records[ref[0]][0])) == s] for s in SPLITS}
         else:
-            if len(self.split) != 3 or abs(sum(self.split) - 1) > 1e-6 or min(self.split) < 0:
-                raise TriadError(f"data.split={self.split} must be three fractions (train, val, test) that sum to 1.")
-            order = torch.randperm(len(refs), generator=torch.Generator().manual_seed(self.split_seed)).tolist()
-            n_val, n_test = (round(len(refs) * f) for f in self.split[1:])
-            bounds = {"val": (0, n_val), "test": (n_val, n_val + n_test), "train": (n_val + n_test, len(refs))}
-            parts = {s: [refs[i] for i in order[a:b]] for s, (a, b) in bounds.items()}
+            parts = split_refs(refs, self.split, self.split_seed, self.split_by)
         empty = [s for s in SPLITS if not parts[s]]
         if empty:
             raise TriadError(
-                f"the {'/'.join(empty)} split is empty ({len(refs)} samples, data.split={self.split}): "
-                "give every split a fraction large enough to hold at least one sample."
+                f"the {'/'.join(empty)} split is empty ({len(refs)} samples, data.split={self.split}, "
+                f"data.split_by={self.split_by}): give every split a fraction large enough to hold at least one "
+                "sample (by file: one file)."
             )
         return parts
 
@@ -161,7 +162,15 @@ class FileDataModule(SplitDataModule):
         if self.num_classes is None:
             if len(labels) < len(records):
                 raise TriadError("integer targets stored inside the files: set data.num_classes.")
-            return int(max(labels)) + 1
+            found = sorted(set(labels))
+            if found != list(range(len(found))):  # never size a head from max(label): 1e9 would allocate 1e9 outputs
+                shown = ", ".join(f"{v:g}" for v in found[:10]) + (", ..." if len(found) > 10 else "")
+                raise TriadError(
+                    f"integer labels must be the classes 0..K-1; the files' labels are {shown} "
+                    f"({len(found)} distinct).\n"
+                    "  Map them to 0..K-1 in the getter, or set data.num_classes=K if some classes are just absent."
+                )
+            return len(found)
         for path, label in records:
             if label is not None and not (float(label).is_integer() and 0 <= label < self.num_classes):
                 raise TriadError(
@@ -181,6 +190,10 @@ class FileDataModule(SplitDataModule):
             path, label = train.records[record]
             samples = read_file(self.reader, path)
             x = torch.stack([samples[i][0] for i in wanted]).double()
+            if not bool(torch.isfinite(x).all()):
+                raise TriadError(
+                    f"{path}: non-finite values (NaN or inf) in its inputs: clean the file or leave it out."
+                )
             y = torch.stack([torch.as_tensor(label if label is not None else samples[i][1]) for i in wanted])
             y = y.double().reshape(len(wanted), -1)
             parts = [x.sum(0), x.square().sum(0), y.sum(0), y.square().sum(0)]
@@ -194,17 +207,31 @@ class FileDataModule(SplitDataModule):
         x_stats, (y_mean, y_std) = mean_std(*moments[:2]), mean_std(*moments[2:])
         return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
 
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """Saved into every checkpoint by Lightning: the training inputs' statistics, which eval and predict reuse."""
+        stats = self.datasets["train"].x_stats if self.datasets is not None else None
+        return {"x_mean": stats[0], "x_std": stats[1]} if stats is not None else {}
+
+    def load_state_dict(self, state_dict: dict[str, torch.Tensor]) -> None:
+        """Normalise with a checkpoint's statistics instead of those of the data at hand."""
+        if "x_mean" in state_dict:
+            self._x_stats = (state_dict["x_mean"], state_dict["x_std"])
+
     def loader(self, split: str) -> DataLoader:
         """Samples of ``split``, shuffled for training."""
         self.setup()
         assert self.datasets is not None
         dataset = self.datasets[split]
-        # Training: Lightning's DistributedSampler under DDP (even shares); val/test: each sample on one rank only.
-        sampler = None if split == "train" else EvalShareSampler(len(dataset), what=f"the {split} split")
+        # Training: shuffled (file by file when uncached: each file read once an epoch), Lightning's DistributedSampler
+        # under DDP (even shares). Val/test: in file order, each sample on one rank only.
+        if split == "train":
+            sampler = None if self.cache else FileOrderSampler(dataset.refs, self.split_seed)
+        else:
+            sampler = EvalShareSampler(len(dataset), what=f"the {split} split")
         return DataLoader(
             dataset,
             batch_size=self.batch_size,
-            shuffle=split == "train",
+            shuffle=split == "train" and sampler is None,
             sampler=sampler,
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,

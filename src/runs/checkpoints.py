@@ -28,6 +28,11 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     file = Path(path)
     if not file.is_file():
         raise TriadError(f"checkpoint not found: {file}. Give the path of a .ckpt (<run dir>/checkpoints/best.ckpt).")
+    if file.stat().st_size == 0:
+        raise TriadError(
+            f"checkpoint {file} is empty (0 bytes): its copy or save did not finish. Use another one "
+            "(the run's best.ckpt or last.ckpt), or train again."
+        )
     try:
         checkpoint = torch.load(file, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for truncated or foreign files

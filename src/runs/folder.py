@@ -34,6 +34,11 @@ def metrics_file(run: Path) -> Path:
     return run / "metrics.csv"
 
 
+def failure_file(run: Path) -> Path:
+    """Why a job of a sweep failed (one message); absent when it did not."""
+    return run / "failure.txt"
+
+
 def checkpoint_file(run: Path, name: str) -> Path:
     """``checkpoints/<name>.ckpt`` of the run: ``best`` (by task.monitor) or ``last``."""
     return run / "checkpoints" / f"{name}.ckpt"

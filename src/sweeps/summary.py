@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from src.cli.reporting import fail
 from src.runs.files import atomic_write
-from src.runs.folder import is_run, metrics_file, overrides
-from src.runs.metrics import final_values
+from src.runs.folder import failure_file, is_run, metrics_file, overrides
+from src.runs.metrics import curves, final_values
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +29,39 @@ def job_overrides(job: Path) -> dict[str, str]:
     return dict(o.split("=", 1) for o in overrides(job) if "=" in o)
 
 
-def collect(sweep_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """One row per job folder (its overrides as columns, its final metrics, its run dir), and the swept keys."""
+def status(job: Path) -> tuple[str, str]:
+    """``(status, reason)`` of a job: completed, failed (with its one-line reason) or unfinished (running, killed)."""
+    if failure_file(job).is_file():
+        return "failed", failure_file(job).read_text().strip().splitlines()[0]
+    tested = metrics_file(job).is_file() and any(k.startswith("test/") for k in final_values(metrics_file(job)))
+    return ("completed", "") if tested else ("unfinished", "")
+
+
+def optimised(job: Path, metric: str, monitor: str | None, mode: str | None) -> float:
+    """The value the job returned to the sweeper: the monitored metric at its best epoch, any other the last logged."""
+    if not metrics_file(job).is_file():
+        return math.nan
+    if metric == monitor and mode in ("min", "max"):
+        values = [v for _, v in curves(metrics_file(job), [metric])[metric] if not math.isnan(v)]
+        return (min if mode == "min" else max)(values) if values else math.nan
+    return final_values(metrics_file(job)).get(metric, math.nan)
+
+
+def collect(sweep_dir: Path, target: tuple[str, str | None, str | None] | None = None) -> tuple[list[dict], list[str]]:
+    """One row per job folder (status, overrides, final metrics, run dir), and the swept keys.
+
+    ``target``: (optimized metric, task.monitor, task.mode); its value as the sweeper saw it goes in ``optimized``.
+    """
     rows, keys = [], {}
     for job in sorted((p for p in sweep_dir.iterdir() if is_run(p)), key=lambda p: (len(p.name), p.name)):
         values = job_overrides(job)
         keys |= dict.fromkeys(values)
         metrics = final_values(metrics_file(job)) if metrics_file(job).is_file() else {}
-        rows.append({"job": job.name, **values, **metrics, "run_dir": str(job)})
+        state, reason = status(job)
+        row = {"job": job.name, "status": state, "reason": reason, **values}
+        if target is not None:
+            row["optimized"] = optimised(job, *target)
+        rows.append({**row, **metrics, "run_dir": str(job)})
     return rows, [k for k in keys if len({str(row.get(k)) for row in rows}) > 1]
 
 
@@ -48,7 +75,7 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def plot(rows: list[dict[str, Any]], swept: list[str], metric: str, path: Path) -> None:
-    """The optimized metric against each swept parameter, one panel per parameter."""
+    """The optimized value (column ``optimized``: what the sweeper was told) against each swept parameter."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,9 +83,7 @@ def plot(rows: list[dict[str, Any]], swept: list[str], metric: str, path: Path) 
 
     fig, axes = plt.subplots(1, len(swept), figsize=(4.5 * len(swept), 3.8), squeeze=False, constrained_layout=True)
     for ax, param in zip(axes[0], swept, strict=True):
-        points = [
-            (row[param], row[metric]) for row in rows if param in row and not math.isnan(row.get(metric, math.nan))
-        ]
+        points = [(row[param], row["optimized"]) for row in rows if param in row and not math.isnan(row["optimized"])]
         try:
             xs = [float(x) for x, _ in points]
             ax.set_xscale("log" if min(xs) > 0 and max(xs) / min(xs) >= 100 else "linear")
@@ -74,16 +99,40 @@ def plot(rows: list[dict[str, Any]], swept: list[str], metric: str, path: Path) 
 
 
 class SweepSummary(Callback):
-    """Write ``summary.csv`` and ``summary.png`` into the sweep dir when a multirun ends."""
+    """``summary.csv`` and ``summary.png`` in the sweep dir, rewritten after every job and when the multirun ends.
+
+    After every job, so that a sweep stopped half-way (a kill, a time limit) still lists the jobs it finished. A
+    sweep with failed jobs ends with exit status 1 and says how many failed.
+    """
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        """Summarise the jobs finished so far (only in a multirun: a single run has no sweep dir)."""
+        if OmegaConf.select(config, "hydra.mode", default=None) == RunMode.MULTIRUN:
+            self.summarise(config)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Summarise every job folder of the sweep."""
+        """Summarise every job folder of the sweep; exit 1 if any job failed."""
+        rows = self.summarise(config)
+        failed = [row for row in rows if row["status"] == "failed"]
+        if failed:
+            fail(
+                f"{len(failed)} of {len(rows)} jobs failed; the first: job {failed[0]['job']}: {failed[0]['reason']}\n"
+                f"  Every job's status and reason: {Path(config.hydra.sweep.dir) / 'summary.csv'}",
+                code=1,
+            )
+
+    def summarise(self, config: DictConfig) -> list[dict[str, Any]]:
+        """Write summary.csv (and summary.png when a metric was optimised over swept keys); return the rows."""
         sweep_dir = Path(config.hydra.sweep.dir)
-        rows, swept = collect(sweep_dir)
-        if not rows:
-            return
-        write_csv(rows, sweep_dir / "summary.csv")
+        if not sweep_dir.is_dir():
+            return []
         metric = OmegaConf.select(config, "optimized_metric", default=None)
-        if metric and swept and any(metric in r for r in rows):
+        monitor, mode = (OmegaConf.select(config, f"task.{key}", default=None) for key in ("monitor", "mode"))
+        rows, swept = collect(sweep_dir, (metric, monitor, mode) if metric else None)
+        if not rows:
+            return rows
+        write_csv(rows, sweep_dir / "summary.csv")
+        if metric and swept and any(not math.isnan(r["optimized"]) for r in rows):
             plot(rows, swept, metric, sweep_dir / "summary.png")
         log.info(f"Sweep summary: {sweep_dir / 'summary.csv'} ({len(rows)} jobs)")
+        return rows

@@ -24,6 +24,7 @@ def module(manifest: Path, **overrides: object) -> FileDataModule:
         "num_classes": None,
         "split": [0.5, 0.25, 0.25],
         "split_seed": 0,
+        "split_by": "file",
         "normalize": False,
         "cache": False,
         "on_bad_file": "raise",
@@ -95,12 +96,35 @@ def test_readers_for_npz_pt_and_csv_rows(tmp_path: Path) -> None:
     assert CSVRowsReader(target=["price"], delimiter=",").count(tmp_path / "d.csv") == 2
 
 
-def test_many_samples_per_file_are_split_by_sample(tmp_path: Path) -> None:
-    for i in range(2):
-        np.savez(tmp_path / f"part{i}.npz", x=np.random.rand(50, 3).astype(np.float32), y=np.arange(50) % 3)
+def test_many_samples_per_file_are_split_by_file_or_by_sample(tmp_path: Path) -> None:
+    for i in range(8):
+        np.savez(tmp_path / f"part{i}.npz", x=np.random.rand(25, 3).astype(np.float32), y=np.arange(25) % 3)
+    getter = partial(glob_files, root=str(tmp_path), pattern="*.npz")
+    by_file = module(tmp_path, datagetter=getter, num_classes=3)
+    assert by_file.spec.in_shape == (3,)
+    assert [len(by_file.datasets[s]) for s in ("train", "val", "test")] == [100, 50, 50]
+    splits_of = {}
+    for split in ("train", "val", "test"):
+        for record, _ in by_file.datasets[split].refs:
+            splits_of.setdefault(record, set()).add(split)
+    assert all(len(splits) == 1 for splits in splits_of.values())  # no file in two splits: no leakage
+    by_sample = module(tmp_path, datagetter=getter, num_classes=3, split_by="sample")
+    by_sample.setup()
+    assert [len(by_sample.datasets[s]) for s in ("train", "val", "test")] == [100, 50, 50]
+    assert len({r for r, _ in by_sample.datasets["test"].refs}) > 2  # the test samples come from many files
+
+
+def test_uncached_training_reads_each_file_once_an_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(6):
+        np.savez(tmp_path / f"part{i}.npz", x=np.random.rand(40, 3).astype(np.float32), y=np.arange(40) % 3)
     dm = module(tmp_path, datagetter=partial(glob_files, root=str(tmp_path), pattern="*.npz"), num_classes=3)
-    assert dm.spec.in_shape == (3,)
-    assert [len(dm.datasets[s]) for s in ("train", "val", "test")] == [50, 25, 25]
+    dm.setup()
+    reads: list[str] = []
+    original = NumpyReader.read
+    monkeypatch.setattr(NumpyReader, "read", lambda self, path: reads.append(path.name) or original(self, path))
+    seen = [y for _, y in dm.train_dataloader()]
+    assert sum(len(y) for y in seen) == len(dm.datasets["train"])
+    assert sorted(reads) == sorted({str(dm.datasets["train"].records[r][0].name) for r, _ in dm.datasets["train"].refs})
 
 
 def test_continuous_targets_are_standardised_by_the_task_with_training_statistics(tmp_path: Path) -> None:

@@ -1,0 +1,67 @@
+"""The run's folder, checked before Hydra creates it: a LOG_DIR that is a file or cannot be written is one message.
+
+Hydra makes the run folder before any of tasktriad's code runs, and a failure there is a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
+
+from src.cli.checks import hydra_args
+from src.cli.env import CONFIG_DIR
+from src.cli.reporting import fail
+
+
+def output_dir(config_name: str, argv: Sequence[str]) -> Path | None:
+    """The folder this command would run in (a sweep's folder for ``-m``); None if it does not compose here."""
+    args = hydra_args(argv)
+    if args.help or args.hydra_help or args.cfg or args.info or args.config_dir or args.config_path:
+        return None  # nothing runs, or another config tree
+    try:
+        parsed = OverridesParser.create().parse_overrides(args.overrides)
+        fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+        GlobalHydra.instance().clear()
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(args.config_name or config_name, overrides=fixed, return_hydra_config=True)
+        multirun = args.multirun or str(cfg.hydra.mode) == "RunMode.MULTIRUN"
+        return Path(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
+    except Exception:  # noqa: BLE001  (Hydra then reports the problem itself, in its own words)
+        return None
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def problem(folder: Path) -> str | None:
+    """Why runs cannot be written into ``folder`` (a file in the way, no permission, a read-only disk), or None."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        parent = folder.parent
+        parent.mkdir(parents=True, exist_ok=True)  # what Hydra would do next; the run folder itself is Hydra's
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as err:
+        return f"{err.filename or folder}: {err.strerror or err}"
+    return None
+
+
+def check_output_dir(config_name: str, argv: Sequence[str]) -> None:
+    """Exit with one message if the run's folder cannot be created and written."""
+    folder = output_dir(config_name, argv)
+    if folder is not None and (why := problem(folder)) is not None:
+        source = f"LOG_DIR={os.environ['LOG_DIR']}" if "LOG_DIR" in os.environ else "paths.log_dir"
+        fail(
+            f"cannot write the run folder {folder}: {why}.\n"
+            f"  Runs go below {source}: point LOG_DIR (shell or .env) or paths.log_dir=... at a writable folder."
+        )
