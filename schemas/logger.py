@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from schemas.store import store
 
@@ -14,7 +15,7 @@ class CSVLoggerConf:
 
     _target_: str = "src.loggers.csv.MetricsCSVLogger"
     save_dir: str = "${paths.output_dir}"  # metrics.csv lands directly in the run dir
-    keep_until_step: int | None = None  # set by resume=<run dir>: continue metrics.csv after that step
+    keep_until_step: Any = "${oc.select:resume_step,null}"  # resume=<run dir>: continue metrics.csv after that step
 
 
 @store("logger/tensorboard")

@@ -44,6 +44,7 @@ class TrainConf(RunConf):
     ckpt_path: str | None = None  # a .ckpt to resume training from (optimizer, scheduler, epoch and step)
     backbone_ckpt: str | None = None  # transfer: start the backbone from another run's .ckpt (any task), fresh decoder
     freeze_backbone: bool = False  # with backbone_ckpt: train the new decoder alone (a linear probe)
+    resume_step: int | None = None  # set by resume=<run dir>: the step of its last.ckpt (metrics.csv continues there)
     test: bool = True  # after fitting, test the best checkpoint
     optimized_metric: str | None = "${task.monitor}"  # returned to sweepers; the task decides what "best" means
 

@@ -6,15 +6,40 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 from torch import Tensor, nn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
-from torchmetrics import MeanMetric
+from torchmetrics import Metric
 
 from src.tasks.base import STAGES, Task
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
 SchedulerFactory = Callable[[Optimizer], LRScheduler | ReduceLROnPlateau]
+
+
+class EpochMean(Metric):
+    """The mean of per-batch means weighted by batch size; a NaN stays visible and nothing syncs per step.
+
+    torchmetrics' MeanMetric either checks every update for NaN (a host sync per step) or, with
+    ``nan_strategy="disable"``, drops the weights (torchmetrics 1.9): the last, short batch then counts as a full one.
+    """
+
+    full_state_update = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_state("total", default=torch.zeros(()), dist_reduce_fx="sum")  # float32: MPS has no float64
+        self.add_state("count", default=torch.zeros(()), dist_reduce_fx="sum")
+
+    def update(self, mean: Tensor, count: int) -> None:
+        """Add a batch of ``count`` samples whose mean is ``mean``."""
+        self.total += mean.detach().float() * count
+        self.count += count
+
+    def compute(self) -> Tensor:
+        """The mean over every sample seen (on every rank)."""
+        return self.total / self.count
 
 
 class TriadModule(pl.LightningModule):
@@ -42,7 +67,7 @@ class TriadModule(pl.LightningModule):
             self.backbone.requires_grad_(False)
         self.save_hyperparameters(hparams or {})
         for stage in STAGES:  # the epoch's mean loss, a metric like the task's (not in the state dict)
-            setattr(self, f"{stage}_loss", MeanMetric(nan_strategy="disable"))  # a NaN shows
+            setattr(self, f"{stage}_loss", EpochMean())
 
     def on_train_epoch_start(self) -> None:
         """A frozen backbone stays in eval mode: its BatchNorm statistics and dropout are fixed too."""

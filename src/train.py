@@ -8,7 +8,7 @@ from omegaconf import DictConfig
 from src.cli.env import CONFIG_DIR
 from src.cli.job import guarded
 from src.cli.launch import launch
-from src.runs.resume import expand_resume
+from src.runs.resume import expand_resume, record_resume
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
@@ -22,6 +22,7 @@ def main(cfg: DictConfig) -> float | None:
     datamodule, model = build_triad(cfg, backbone_ckpt=cfg.backbone_ckpt, freeze_backbone=cfg.freeze_backbone)
     if cfg.ckpt_path:
         check_checkpoint(model, cfg.ckpt_path)  # before anything is written: Lightning's error would be a traceback
+    record_resume(cfg)  # resume=<run dir>: only now, with every check passed, is the run folder touched
     with trainer_for(cfg) as trainer:
         trainer.fit(model, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
         metrics = results.fit_metrics(trainer)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from subprocess import PIPE
 
@@ -96,6 +99,56 @@ def run_cli(
             stdout, stderr = process.communicate()
             pytest.fail(f"{' '.join(command)} still ran after {timeout} s (killed):\n{stderr[-3000:]}", pytrace=False)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def start_cli(module: str, *args: str, output: Path, env: dict[str, str | None] | None = None) -> subprocess.Popen:
+    """Start ``python -m <module> <args>`` in a process group of its own, stdout and stderr into ``output``."""
+    require_train_marker(f"python -m {module} {' '.join(args)}")
+    full_env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
+    with output.open("w") as sink:  # a file, not a pipe: a pipe nobody reads would block a chatty command
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    process.output = output  # type: ignore[attr-defined]
+    return process
+
+
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen, timeout: float = 300) -> None:
+    """Poll ``condition`` while ``process`` runs; fail (killing its group) if it ends first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail(f"the command ended (exit {process.returncode}) first:\n{process.output.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"still waiting after {timeout} s (the command was killed)")
+        time.sleep(0.05)
+
+
+def finish(process: subprocess.Popen, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Wait for ``process`` (its output in ``stdout``); past ``timeout`` kill its whole group and fail."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        pytest.fail(f"still running after {timeout} s (killed)", pytrace=False)
+    return subprocess.CompletedProcess(process.args, process.returncode, process.output.read_text(), "")
+
+
+def digest(folder: Path, *, skip: tuple[str, ...] = (".log",)) -> dict[str, str]:
+    """Every file below ``folder`` and its hash (files ending in ``skip`` left out): equal digests, untouched files."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(skip)
+    }
 
 
 def selecting(group: str, option: str) -> list[str]:

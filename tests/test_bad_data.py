@@ -29,6 +29,19 @@ def odd_shape(root: Path) -> str:
     return f"{root / 's006.npy'}: sample of shape (2, 4, 4)"
 
 
+def non_finite(root: Path) -> str:
+    values = np.zeros((1, 4, 4), np.float32)
+    values[0, 1, 2] = np.nan
+    np.save(root / "s007.npy", values)
+    return f"{root / 's007.npy'}: non-finite values (NaN or inf)"
+
+
+def huge_label(root: Path) -> str:
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("s002.npy,2", "s002.npy,1000000000"))
+    return "the files' labels are 0, 1, 3, 1e+09 (4 distinct)"
+
+
 CASES = {  # name: (change to the data folder -> expected text, extra overrides); found at set-up unless TRAINS
     "missing-root": (
         lambda root: f"data root not found: {root / 'absent'}",
@@ -46,10 +59,17 @@ CASES = {  # name: (change to the data folder -> expected text, extra overrides)
     "label-out-of-range": (lambda root: f"{root / 's003.npy'}: label 3 is outside 0..2", ["data.num_classes=3"]),
     "inconsistent-shape": (odd_shape, []),
     "empty-split": (lambda root: "test split is empty", ["data.split=[0.98,0.02,0.0]"]),
+    "non-finite-input": (non_finite, []),
+    "non-finite-input-normalized": (non_finite, ["data.normalize=true"]),  # found by the statistics, at set-up
+    "sparse-labels": (huge_label, ["data.num_classes=null"]),  # never a head of 1e9 outputs
 }
 
 
-TRAINS = {"corrupt-file", "inconsistent-shape"}  # found only when the loader reads the file: the Trainer has started
+TRAINS = {
+    "corrupt-file",
+    "inconsistent-shape",
+    "non-finite-input",
+}  # found only when the loader reads the file: the Trainer has started
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=[pytest.mark.train] if c in TRAINS else []) for c in CASES])

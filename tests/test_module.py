@@ -49,7 +49,8 @@ def test_the_optimizer_takes_the_trainable_parameters_and_the_scheduler_the_task
 
 
 def test_a_frozen_backbone_stays_in_eval_mode_and_out_of_the_optimizer(tmp_path: Path) -> None:
-    _, model = build_triad(fast_train_cfg(["backbone.dropout=0.5"], tmp_path), freeze_backbone=True)
+    _, model = build_triad(fast_train_cfg(["backbone.dropout=0.5"], tmp_path))
+    model = TriadModule(model.backbone, model.task, optimizer=model.optimizer_factory, freeze_backbone=True)
     model.train()
     model.on_train_epoch_start()
     assert not model.backbone.training and model.task.training

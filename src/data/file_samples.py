@@ -123,7 +123,7 @@ class FileSamples(Dataset):
         for name, values in (("input", x), ("target", y)):
             if values.is_floating_point() and not bool(torch.isfinite(values).all()):
                 raise TriadError(
-                    f"{path}: sample {offset} has non-finite values (NaN or inf) in its {name}: they would make the "
+                    f"{path}: non-finite values (NaN or inf) in the {name} of sample {offset}: they would make the "
                     "loss NaN. Clean the file, or leave it out of the data."
                 )
         if self.in_shape is not None and tuple(x.shape) != self.in_shape:

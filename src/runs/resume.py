@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from omegaconf import DictConfig, OmegaConf
+
 from src.errors import TriadError
-from src.runs.folder import checkpoint_file, is_run, overrides
+from src.runs.files import atomic_write
+from src.runs.folder import checkpoint_file, is_run, overrides, overrides_file
 
 
 def expand_resume(argv: list[str]) -> list[str]:
@@ -20,7 +23,26 @@ def expand_resume(argv: list[str]) -> list[str]:
     from src.runs.checkpoints import read_checkpoint  # imports torch: only when resuming
 
     step = int(read_checkpoint(last)["global_step"])
-    original = [o for o in overrides(run) if not o.startswith(("hydra.", "ckpt_path="))]
+    original = [o for o in overrides(run) if not o.startswith(("hydra.", "ckpt_path=", "resume_step="))]
     rest = [a for a in argv if not a.startswith("resume=")]
     # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.
-    return [*original, *rest, f"hydra.run.dir={run}", f"ckpt_path={last}", f"logger.csv.keep_until_step={step}"]
+    # hydra.output_subdir=null: Hydra leaves the run's .hydra/ as it is; record_resume updates it once training starts.
+    into = [f"hydra.run.dir={run}", "hydra.output_subdir=null", f"ckpt_path={last}", f"resume_step={step}"]
+    return [*original, *rest, *into]
+
+
+def record_resume(cfg: DictConfig) -> None:
+    """Once a resumed run has passed every check: its .hydra/ files describe the continued run (atomically).
+
+    Until then a failing ``resume=`` (a bad value, a checkpoint that does not fit) leaves the run folder as it was.
+    """
+    from hydra.core.hydra_config import HydraConfig
+
+    hydra = HydraConfig.get()
+    if cfg.get("resume_step") is None or hydra.output_subdir is not None:
+        return
+    run = Path(hydra.runtime.output_dir)
+    with atomic_write(overrides_file(run)) as handle:
+        handle.write(OmegaConf.to_yaml(OmegaConf.create(list(hydra.overrides.task))))
+    with atomic_write(overrides_file(run).with_name("config.yaml")) as handle:
+        handle.write(OmegaConf.to_yaml(cfg))

@@ -16,7 +16,7 @@ from src.runs.checkpoints import CheckpointFiles, load_matching, read_checkpoint
     ("content", "named"),
     [
         (None, "checkpoint not found"),
-        (b"", "cannot read checkpoint"),  # a 0-byte file (a save that never finished elsewhere)
+        (b"", "is empty (0 bytes)"),  # a save or a copy that never finished
         (b"not a checkpoint", "cannot read checkpoint"),
         ({"weights": 1}, "is not a Lightning checkpoint (no state_dict)"),
     ],

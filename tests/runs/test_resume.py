@@ -33,8 +33,9 @@ def test_resume_expands_to_the_runs_overrides_then_the_new_ones_then_what_contin
         "task=integer_regression",  # the run's own (its hydra.* and ckpt_path= are replaced below)
         "trainer.max_epochs=4",  # the new ones win over the run's own
         f"hydra.run.dir={run}",
+        "hydra.output_subdir=null",  # .hydra/ is rewritten only once training starts
         f"ckpt_path={last}",
-        "logger.csv.keep_until_step=64",
+        "resume_step=64",
     ]
     assert expand_resume(["task=regression"]) == ["task=regression"]  # nothing to expand
 
