@@ -39,7 +39,7 @@ def non_finite(root: Path) -> str:
 def huge_label(root: Path) -> str:
     manifest = root / "manifest.csv"
     manifest.write_text(manifest.read_text().replace("s002.npy,2", "s002.npy,1000000000"))
-    return "the files' labels are 0, 1, 3, 1e+09 (4 distinct)"
+    return "the files' labels are 0, 1, 2, 3, 1e+09 (5 distinct)"
 
 
 CASES = {  # name: (change to the data folder -> expected text, extra overrides); found at set-up unless TRAINS

@@ -57,6 +57,16 @@ def is_test_row(row: dict[str, str]) -> bool:
     return any(value and key.startswith("test/") for key, value in row.items())
 
 
+def before_checkpoint(row: dict[str, str], step: int) -> bool:
+    """Whether a row was logged before a checkpoint saved at ``step`` (at the end of an epoch).
+
+    Rows of that epoch carry the checkpoint's step; so does a row that the next epoch logged as it began (the
+    learning-rate monitor's, which has no epoch): that one, later steps and test rows come after the checkpoint.
+    """
+    at = int(row["step"])
+    return not is_test_row(row) and (at < step or (at == step and row.get("epoch", "") != ""))
+
+
 class MetricsWriter:
     """Appends rows to metrics.csv; rewrites the file (atomically) only when a row brings a new column.
 
@@ -84,7 +94,7 @@ class MetricsWriter:
             kept: list[dict[str, str]] = []
             if self.keep_until_step is not None and self.path.is_file():
                 self.header, old = read_rows(self.path)
-                kept = [r for r in old if int(r["step"]) <= self.keep_until_step and not is_test_row(r)]
+                kept = [r for r in old if before_checkpoint(r, self.keep_until_step)]
             self._rewrite(kept, new_rows)
             self.started = True
         elif any(k not in self.header for row in new_rows for k in row):

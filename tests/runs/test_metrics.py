@@ -47,10 +47,11 @@ def test_a_resumed_run_continues_the_file_dropping_what_came_after_its_checkpoin
     write(
         path,
         [{"epoch": 0, "step": 4, "train/loss": 1.0}, {"epoch": 1, "step": 8, "train/loss": 0.8}],
+        [{"step": 8, "lr-AdamW": 0.1}],  # logged as epoch 2 began (no epoch): after the checkpoint of step 8
         [{"epoch": 2, "step": 10, "train/loss": 0.7}, {"epoch": 2, "step": 10, "test/acc": 0.9}],  # after the ckpt
     )
     writer = MetricsWriter(path, keep_until_step=8)
-    assert len(rows(path)) == 4  # nothing is touched before the first row
+    assert len(rows(path)) == 5  # nothing is touched before the first row
     writer.write([{"epoch": 2, "step": 12, "train/loss": 0.6}])
     assert [(r["step"], r.get("train/loss")) for r in rows(path)] == [(4, 1.0), (8, 0.8), (12, 0.6)]
 
