@@ -15,7 +15,7 @@ class TrainerConf:
 
     _target_: str = "lightning.pytorch.Trainer"
     accelerator: str = "auto"  # cpu | gpu | auto
-    devices: Any = "auto"  # a number, a list of ids, or auto
+    devices: Any = 1  # one device (several: trainer=ddp, which sets the strategy too), a list of ids, or auto
     num_nodes: int = 1
     strategy: str = "auto"
     precision: Any = "32-true"

@@ -35,7 +35,7 @@ def options(group: str) -> list[str]:
 def transfer_sources() -> list[str]:
     """The experiments whose newest checkpoint a ``transfer_*`` preset starts from (``${newest_ckpt:...,<name>}``)."""
     texts = (p.read_text() for p in (CONFIGS / "experiment").glob("*.yaml"))
-    return sorted({name for text in texts for name in re.findall(r"\$\{newest_ckpt:[^,]+,(\w+)\}", text)})
+    return sorted({name for text in texts for name in re.findall(r"\$\{newest_ckpt:[^,]+,(\w+)[,}]", text)})
 
 
 def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:

@@ -34,7 +34,7 @@ def build_triad(
     fresh decoder; ``freeze_backbone`` then trains the decoder alone (a linear probe). ``checkpoint``: a trained
     run's, whose data state (e.g. input normalisation statistics) the data module takes before it is set up.
     """
-    if freeze_backbone and not backbone_ckpt:
+    if freeze_backbone and not backbone_ckpt and not cfg.trainer.get("fast_dev_run"):  # fdr: a wiring check only
         raise TriadError(
             "freeze_backbone=true trains the decoder alone on the backbone's features: it needs trained weights, "
             "backbone_ckpt=<a run's checkpoint>; without them the features are random."

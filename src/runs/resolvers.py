@@ -7,6 +7,7 @@ Only the standard library and OmegaConf are imported here, so ``--help`` stays f
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from omegaconf import OmegaConf
@@ -14,15 +15,25 @@ from omegaconf import OmegaConf
 from src.errors import TriadError
 from src.runs.folder import checkpoint_file, overrides, runs_below
 
+log = logging.getLogger(__name__)
 
-def newest_ckpt(job_log_dir: str, experiment: str) -> str:
-    """The ``checkpoints/best.ckpt`` of the newest run of ``experiment=<experiment>`` below ``job_log_dir``."""
+
+def newest_ckpt(job_log_dir: str, experiment: str, wiring_check: bool = False) -> str | None:
+    """The ``checkpoints/best.ckpt`` of the newest run of ``experiment=<experiment>`` below ``job_log_dir``.
+
+    ``wiring_check`` (the presets pass ``${trainer.fast_dev_run}``: debug=fdr, one batch, nothing saved): a missing
+    source run is no error; the preset runs on a fresh backbone and says so, so that
+    ``-m 'experiment=glob(*)' debug=fdr`` checks every preset on a machine that has trained nothing yet.
+    """
     wanted = f"experiment={experiment}"
     found = [
         ckpt
         for run in runs_below(Path(job_log_dir))
         if (ckpt := checkpoint_file(run, "best")).is_file() and wanted in overrides(run)
     ]
+    if not found and wiring_check:
+        log.warning(f"debug=fdr: no run of {wanted} yet, so this preset's wiring is checked on a fresh backbone")
+        return None
     if not found:
         raise TriadError(
             f"no checkpoints/best.ckpt of a run with {wanted} below {job_log_dir}. Train that run first "
