@@ -16,8 +16,9 @@ def main(cfg: DictConfig) -> str:
     """Rebuild the run from its checkpoint, predict on the test split, write one CSV row per sample."""
     from src.build.trainer import trainer_for  # torch is imported only once the config is composed and checked
     from src.build.triad import rebuild
-    from src.runs.predictions import write_csv
+    from src.runs.predictions import check_new, write_csv
 
+    check_new(cfg.output)
     datamodule, model = rebuild(cfg.ckpt_path, cfg.data)
     with trainer_for(cfg) as trainer:
         batches = trainer.predict(model, datamodule=datamodule)

@@ -9,9 +9,16 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from src.errors import TriadError
 from src.runs.files import atomic_write
 
 log = logging.getLogger(__name__)
+
+
+def check_new(path: str) -> None:
+    """Predictions never replace a file: an existing ``output`` stops the command before any work."""
+    if Path(path).exists():
+        raise TriadError(f"output={path} exists: predictions never replace a file. Name another output=, or move it.")
 
 
 def write_csv(batches: list[dict[str, Tensor]], path: str) -> Path:
