@@ -1,6 +1,7 @@
-"""The run's folder, checked before Hydra creates it: a LOG_DIR that is a file or cannot be written is one message.
+"""The run's folder, checked before Hydra creates it: a bad LOG_DIR, or a folder holding a run, is one message.
 
-Hydra makes the run folder before any of tasktriad's code runs, and a failure there is a traceback.
+Hydra makes the run folder (and writes its .hydra/ files) before any of tasktriad's code runs; a failure there is a
+traceback, and a folder of another run would lose its config.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from omegaconf import OmegaConf
 from src.cli.checks import hydra_args
 from src.cli.env import CONFIG_DIR
 from src.cli.reporting import fail
+from src.runs.folder import is_run
 
 
-def output_dir(config_name: str, argv: Sequence[str]) -> Path | None:
-    """The folder this command would run in (a sweep's folder for ``-m``); None if it does not compose here."""
+def output_dir(config_name: str, argv: Sequence[str]) -> tuple[Path, bool] | None:
+    """The folder this command would run in (a sweep's for ``-m``) and whether Hydra writes ``.hydra/`` there.
+
+    None if the command does not compose here.
+    """
     args = hydra_args(argv)
     if args.help or args.hydra_help or args.cfg or args.info or args.config_dir or args.config_path:
         return None  # nothing runs, or another config tree
@@ -32,7 +37,8 @@ def output_dir(config_name: str, argv: Sequence[str]) -> Path | None:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose(args.config_name or config_name, overrides=fixed, return_hydra_config=True)
         multirun = args.multirun or str(cfg.hydra.mode) == "RunMode.MULTIRUN"
-        return Path(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
+        folder = Path(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
+        return folder, cfg.hydra.output_subdir is not None
     except Exception:  # noqa: BLE001  (Hydra then reports the problem itself, in its own words)
         return None
     finally:
@@ -58,8 +64,16 @@ def problem(folder: Path) -> str | None:
 
 def check_output_dir(config_name: str, argv: Sequence[str]) -> None:
     """Exit with one message if the run's folder cannot be created and written."""
-    folder = output_dir(config_name, argv)
-    if folder is not None and (why := problem(folder)) is not None:
+    found = output_dir(config_name, argv)
+    if found is None:
+        return
+    folder, writes_hydra_files = found
+    if writes_hydra_files and is_run(folder):  # resume= and DDP children write no .hydra/: they continue a run
+        fail(
+            f"{folder} already holds a run: a new one would overwrite its .hydra/ files. Continue it with "
+            f"resume={folder}, or start a new run in another folder (drop hydra.run.dir, or name a new one)."
+        )
+    if (why := problem(folder)) is not None:
         source = f"LOG_DIR={os.environ['LOG_DIR']}" if "LOG_DIR" in os.environ else "paths.log_dir"
         fail(
             f"cannot write the run folder {folder}: {why}.\n"
