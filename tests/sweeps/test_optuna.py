@@ -59,6 +59,9 @@ def test_an_optuna_search_writes_its_summary_and_a_rerun_continues_the_study(tmp
     study = optuna.load_study(study_name="clusters_optuna", storage=f"sqlite:///{sweep / 'optuna.db'}")
     assert len(study.trials) == 5 and all(t.state.is_finished() for t in study.trials)
     assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0", "1", "2", "3", "4"]
-    assert [r["optimizer.lr"] for r in csv.DictReader((sweep / "summary.csv").open())][:3] == [
-        r["optimizer.lr"] for r in rows
-    ]
+    summary = list(csv.DictReader((sweep / "summary.csv").open()))
+    assert [r["optimizer.lr"] for r in summary][:3] == [r["optimizer.lr"] for r in rows]
+    proposals = {tuple(sorted(t.params.items())) for t in study.trials}
+    assert len(proposals) == 5  # the continued study explored: its sampler was not re-seeded as the first one
+    # The summary shows (and plots) what the sweeper was told: the monitored metric at its best epoch.
+    assert [float(r["optimized"]) for r in summary] == pytest.approx([t.value for t in study.trials])
