@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from src.runs.metrics import stage_values
-from tests.helpers import run_cli
+from tests.helpers import finish, run_cli, start_cli, wait_until
 
 pytestmark = pytest.mark.train  # every test here runs a command
 DDP = ["trainer=ddp", "trainer.devices=2", "trainer.accelerator=cpu"]
@@ -49,3 +51,24 @@ def test_each_job_of_a_multirun_gets_its_own_ddp_processes(tmp_path: Path) -> No
     assert "test/acc" in stage_values(sweep / "0" / "metrics.csv", "test")
     with (sweep / "summary.csv").open() as handle:
         assert [row["task"] for row in csv.DictReader(handle)] == ["classification", "integer_regression"]
+
+
+def test_sigterm_stops_every_ddp_process_and_says_how_to_resume(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    args = [*DDP, "data.num_train=200000", "trainer.max_epochs=20", f"hydra.run.dir={run}"]
+    process = start_cli("src.train", *args, output=tmp_path / "out")
+    wait_until(lambda: (run / "checkpoints" / "last.ckpt").is_file(), process, timeout=HANG)
+    os.kill(process.pid, signal.SIGTERM)  # as `kill` or SLURM would: to the main process only
+    result = finish(process, timeout=HANG)
+    assert result.returncode == 143, result.stdout[-3000:]
+    assert result.stdout.count("stopped by SIGTERM") == 1 and f"resume={run}" in result.stdout
+    wait_until(lambda: not alive(process.pid), process=None, timeout=60)  # rank 1 is gone too: no orphan
+
+
+def alive(group: int) -> bool:
+    """Whether any process of the process group ``group`` still runs."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
