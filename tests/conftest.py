@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
 import pytest
+import torch
 from hydra.core.global_hydra import GlobalHydra
 
 from src.data import exports
@@ -26,9 +28,19 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Every use of a Trainer, in this process, must come from a test marked ``train`` (run_cli checks commands)."""
+    """Every use of a Trainer, in this process, must come from a test marked ``train`` (run_cli checks commands).
+
+    Under pytest-xdist each worker gets its share of the cores, for itself and the commands it starts: torch's
+    default (a thread per core in every process) oversubscribes the machine, and its spinning OpenMP threads then
+    slow a run tenfold. A command a test starts inherits OMP_NUM_THREADS.
+    """
     for name in ("fit", "validate", "test", "predict"):
         setattr(pl.Trainer, name, _guarded(getattr(pl.Trainer, name)))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1 and "OMP_NUM_THREADS" not in os.environ:
+        share = max(1, (os.cpu_count() or 1) // workers)
+        os.environ["OMP_NUM_THREADS"] = str(share)
+        torch.set_num_threads(share)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -17,6 +17,7 @@ from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
 from src.data.splits import SPLITS, FileOrderSampler, split_refs
+from src.data.statistics import statistics
 from src.errors import TriadError
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class FileDataModule(SplitDataModule):
         num_classes = self._num_classes(records)
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
-        x_stats, y_stats = self._statistics(probe) if self.normalize else (None, None)
+        x_stats, y_stats = statistics(probe, self.reader) if self.normalize else (None, None)
         if self.normalize and self._x_stats is not None:
             x_stats = self._x_stats  # the trained model's: eval and predict normalise as training did
         self.datasets = {
@@ -177,35 +178,6 @@ class FileDataModule(SplitDataModule):
                     f"{path}: label {label} is outside 0..{self.num_classes - 1} (data.num_classes={self.num_classes})."
                 )
         return self.num_classes
-
-    def _statistics(
-        self, train: FileSamples
-    ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[tuple[float, ...], ...]]:
-        """Mean and std of the training inputs (elementwise) and targets, reading each training file once."""
-        offsets: dict[int, list[int]] = {}
-        for record, offset in train.refs:
-            offsets.setdefault(record, []).append(offset)
-        moments = [torch.zeros(0)] * 4  # sum x, sum x², sum y, sum y² (float64)
-        for record, wanted in offsets.items():
-            path, label = train.records[record]
-            samples = read_file(self.reader, path)
-            x = torch.stack([samples[i][0] for i in wanted]).double()
-            if not bool(torch.isfinite(x).all()):
-                raise TriadError(
-                    f"{path}: non-finite values (NaN or inf) in its inputs: clean the file or leave it out."
-                )
-            y = torch.stack([torch.as_tensor(label if label is not None else samples[i][1]) for i in wanted])
-            y = y.double().reshape(len(wanted), -1)
-            parts = [x.sum(0), x.square().sum(0), y.sum(0), y.square().sum(0)]
-            moments = [m + p if m.numel() else p for m, p in zip(moments, parts, strict=True)]
-        n = len(train.refs)
-
-        def mean_std(total: torch.Tensor, squares: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            mean = total / n
-            return mean.float(), (squares / n - mean.square()).clamp_min(0).sqrt().clamp_min(1e-6).float()
-
-        x_stats, (y_mean, y_std) = mean_std(*moments[:2]), mean_std(*moments[2:])
-        return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         """Saved into every checkpoint by Lightning: the training inputs' statistics, which eval and predict reuse."""

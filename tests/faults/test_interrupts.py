@@ -15,7 +15,7 @@ from src.runs.metrics import read_rows, rows
 from tests.helpers import finish, run_cli, start_cli, wait_until
 
 pytestmark = pytest.mark.train  # every test here runs commands
-RUN = ["data.num_train=40000", "trainer.max_epochs=4", "callbacks.early_stopping.patience=10"]  # ~1 s an epoch here
+RUN = ["data.num_train=30000", "trainer.max_epochs=4", "callbacks.early_stopping.patience=10"]  # ~1 s an epoch here
 TOLERANCE = 1e-6  # the same batches and optimiser states: only summation order may differ
 
 
@@ -47,9 +47,11 @@ def interrupt(args: list[str], run: Path, signum: int, after_epochs: int, rng: r
     return result.stdout
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_kill9_then_sigterm_then_resume_equals_an_uninterrupted_run(seed: int, tmp_path: Path) -> None:
-    rng = random.Random(seed)
+def test_kill9_then_sigterm_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    rng = random.Random()  # a new random point each time the suite runs; the seed is printed on failure
+    seed = rng.randrange(2**32)
+    rng.seed(seed)
+    print(f"fault points drawn with random.Random({seed})")
     straight, run = tmp_path / "straight", tmp_path / "run"
     assert run_cli("src.train", *RUN, f"hydra.run.dir={straight}").returncode == 0
 

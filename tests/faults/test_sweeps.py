@@ -50,7 +50,8 @@ def test_an_optuna_study_whose_trials_all_fail_ends_with_one_message(tmp_path: P
 
 def test_a_sweep_stopped_by_sigterm_keeps_the_jobs_it_finished(tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
-    args = ["-m", "optimizer.lr=1e-3,2e-3,3e-3", "data.num_train=100000", f"hydra.sweep.dir={sweep}"]
+    args = ["-m", "optimizer.lr=1e-3,2e-3,3e-3", "data.num_train=100000", "trainer.max_epochs=3"]
+    args.append(f"hydra.sweep.dir={sweep}")
     process = start_cli("src.train", *args, output=tmp_path / "out")
     wait_until(lambda: (sweep / "summary.csv").is_file() and (sweep / "1" / "hparams.yaml").is_file(), process)
     os.kill(process.pid, signal.SIGTERM)  # while job 1 trains

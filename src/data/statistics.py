@@ -1,0 +1,37 @@
+"""Normalisation statistics of file-backed data, from the training split only."""
+
+from __future__ import annotations
+
+import torch
+
+from src.data.file_samples import FileSamples, read_file
+from src.data.readers import Reader
+from src.errors import TriadError
+
+
+def statistics(
+    train: FileSamples, reader: Reader
+) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[tuple[float, ...], ...]]:
+    """Mean and std of the training inputs (elementwise) and targets, reading each training file once."""
+    offsets: dict[int, list[int]] = {}
+    for record, offset in train.refs:
+        offsets.setdefault(record, []).append(offset)
+    moments = [torch.zeros(0)] * 4  # sum x, sum x², sum y, sum y² (float64)
+    for record, wanted in offsets.items():
+        path, label = train.records[record]
+        samples = read_file(reader, path)
+        x = torch.stack([samples[i][0] for i in wanted]).double()
+        if not bool(torch.isfinite(x).all()):
+            raise TriadError(f"{path}: non-finite values (NaN or inf) in its inputs: clean the file or leave it out.")
+        y = torch.stack([torch.as_tensor(label if label is not None else samples[i][1]) for i in wanted])
+        y = y.double().reshape(len(wanted), -1)
+        parts = [x.sum(0), x.square().sum(0), y.sum(0), y.square().sum(0)]
+        moments = [m + p if m.numel() else p for m, p in zip(moments, parts, strict=True)]
+    n = len(train.refs)
+
+    def mean_std(total: torch.Tensor, squares: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean = total / n
+        return mean.float(), (squares / n - mean.square()).clamp_min(0).sqrt().clamp_min(1e-6).float()
+
+    x_stats, (y_mean, y_std) = mean_std(*moments[:2]), mean_std(*moments[2:])
+    return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
