@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 from src.cli.env import CONFIG_DIR
 from src.cli.job import guarded
 from src.cli.launch import launch
+from src.runs.requeue import continued
 from src.runs.resume import expand_resume, record_resume
 
 
@@ -19,6 +20,7 @@ def main(cfg: DictConfig) -> float | None:
     from src.build.triad import build_triad, check_checkpoint
     from src.cli import results
 
+    cfg = continued(cfg)  # a SLURM job requeued after its time limit continues its own folder (a new config object)
     datamodule, model = build_triad(cfg, backbone_ckpt=cfg.backbone_ckpt, freeze_backbone=cfg.freeze_backbone)
     if cfg.ckpt_path:
         check_checkpoint(model, cfg.ckpt_path)  # before anything is written: Lightning's error would be a traceback

@@ -20,6 +20,7 @@ from src.cli.checks import hydra_args
 from src.cli.env import CONFIG_DIR
 from src.cli.reporting import fail
 from src.runs.folder import is_run
+from src.runs.requeue import restart_count
 
 
 def output_dir(config_name: str, argv: Sequence[str]) -> tuple[Path, bool] | None:
@@ -68,7 +69,8 @@ def check_output_dir(config_name: str, argv: Sequence[str]) -> None:
     if found is None:
         return
     folder, writes_hydra_files = found
-    if writes_hydra_files and is_run(folder):  # resume= and DDP children write no .hydra/: they continue a run
+    # resume= and DDP children write no .hydra/, and a requeued SLURM job rewrites its own: they continue a run.
+    if writes_hydra_files and is_run(folder) and restart_count() == 0:
         fail(
             f"{folder} already holds a run: a new one would overwrite its .hydra/ files. Continue it with "
             f"resume={folder}, or start a new run in another folder (drop hydra.run.dir, or name a new one)."

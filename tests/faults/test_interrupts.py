@@ -79,3 +79,20 @@ def test_ctrl_c_before_the_first_epoch_ends_says_there_is_nothing_to_resume(tmp_
     assert result.returncode == 130, result.stdout[-3000:]
     assert "stopped by SIGINT" in result.stdout and "nothing to resume" in result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_a_requeued_slurm_job_continues_its_own_folder(tmp_path: Path) -> None:
+    """SLURM re-runs a requeued job's command (same folder), with SLURM_RESTART_COUNT set: it continues last.ckpt."""
+    straight, run = tmp_path / "straight", tmp_path / "run"
+    assert run_cli("src.train", *RUN, f"hydra.run.dir={straight}").returncode == 0
+    interrupt([*RUN, f"hydra.run.dir={run}"], run, signal.SIGKILL, 1, random.Random(0))  # the time limit
+    result = run_cli("src.train", *RUN, f"hydra.run.dir={run}", env={"SLURM_RESTART_COUNT": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "SLURM requeue #1: continuing" in result.stdout + result.stderr
+    expected, got = values(straight), values(run)
+    assert got.keys() == expected.keys()
+    for name, series in expected.items():
+        assert [s for s, _ in got[name]] == [s for s, _ in series], name
+        assert [v for _, v in got[name]] == pytest.approx([v for _, v in series], abs=TOLERANCE), name
+    again = run_cli("src.train", *RUN, f"hydra.run.dir={run}")  # the same command outside a requeue: refused
+    assert again.returncode == 2 and "already holds a run" in again.stderr
