@@ -35,9 +35,11 @@ def test_a_ddp_run_trains_tests_and_evaluates_every_sample_exactly_once(tmp_path
         result = run_cli("src.eval", *trainer, *args, env=logs, timeout=HANG)
         assert result.returncode == 0, result.stderr[-3000:]
         values[name] = stage_values(out / "metrics.csv", "test")
-    assert values["ddp"].keys() == values["single"].keys() and values["ddp"]
-    for key, single in values["single"].items():
-        assert values["ddp"][key] == pytest.approx(single, abs=TOLERANCE), key
+    values["the DDP run's own test"] = stage_values(run / "metrics.csv", "test")  # trainer.test on 2 ranks
+    for name in ("ddp", "the DDP run's own test"):
+        assert values[name].keys() == values["single"].keys() and values[name], name
+        for key, single in values["single"].items():
+            assert values[name][key] == pytest.approx(single, abs=TOLERANCE), (name, key)
 
 
 def test_each_job_of_a_multirun_gets_its_own_ddp_processes(tmp_path: Path) -> None:
