@@ -149,13 +149,9 @@ class FileDataConf(DataConf):
     num_classes: int | None = None  # integer targets; null: the getter's labels, which must be 0..K-1
     split: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])  # train, val, test fractions of the samples
     split_seed: int = 0  # the split never depends on the run's seed
-    split_by: str = (
-        "file"  # file: no file in two splits (one file: its samples are split) | sample: any sample anywhere
-    )
+    split_by: str = "file"  # file: no file in two splits (one file: its samples) | sample: samples anywhere
     normalize: bool = False  # standardise inputs and continuous targets with training-split statistics
-    cache: bool = (
-        False  # keep read files in memory (per worker); false: training reads file by file, each once an epoch
-    )
+    cache: bool = False  # keep read files in memory (per worker); false: training reads file by file
     on_bad_file: str = "raise"  # raise: stop, naming the file | skip: read every file once at set-up, leave bad out
     pin_memory: bool = False
     persistent_workers: bool = True  # keep workers alive between epochs (with num_workers > 0)

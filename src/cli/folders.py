@@ -14,6 +14,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.types import RunMode
 from omegaconf import OmegaConf
 
 from src.cli.checks import hydra_args
@@ -37,7 +38,7 @@ def output_dir(config_name: str, argv: Sequence[str]) -> tuple[Path, bool] | Non
         GlobalHydra.instance().clear()
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose(args.config_name or config_name, overrides=fixed, return_hydra_config=True)
-        multirun = args.multirun or str(cfg.hydra.mode) == "RunMode.MULTIRUN"
+        multirun = args.multirun or cfg.hydra.mode == RunMode.MULTIRUN
         folder = Path(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
         return folder, cfg.hydra.output_subdir is not None
     except Exception:  # noqa: BLE001  (Hydra then reports the problem itself, in its own words)

@@ -10,22 +10,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from hydra.core.hydra_config import HydraConfig
-from hydra.errors import InstantiationException
 from hydra.types import RunMode
 from omegaconf import DictConfig
-from omegaconf.errors import OmegaConfBaseException
 
 from src.cli.checks import validate
 from src.cli.ddp import publish_job
-from src.cli.reporting import fail_with, unwrapped
+from src.cli.reporting import USER_ERRORS, fail_with, unwrapped
 from src.cli.stopping import exit_interrupted, stop_signals
-from src.errors import TriadError
 from src.runs.files import atomic_write
 from src.runs.folder import failure_file
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-USER_ERRORS = (TriadError, InstantiationException, OmegaConfBaseException)
 
 
 def guarded(body: Callable[[DictConfig], T]) -> Callable[[DictConfig], T | None]:

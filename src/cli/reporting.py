@@ -14,6 +14,7 @@ from src.errors import TriadError
 
 log = logging.getLogger(__name__)
 EXIT_USER_ERROR = 2
+USER_ERRORS = (TriadError, InstantiationException, OmegaConfBaseException)  # reported as a message, not a traceback
 
 
 def fail(message: str, code: int = EXIT_USER_ERROR) -> None:
@@ -37,6 +38,6 @@ def reported() -> Iterator[None]:
     """Run the body; a user error (bad config, data or file) prints one message, no traceback, and exits 2."""
     try:
         yield
-    except (TriadError, InstantiationException, OmegaConfBaseException) as err:
+    except USER_ERRORS as err:
         log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
         fail_with(err)

@@ -1,7 +1,8 @@
 """SIGTERM (``kill``, SLURM before a time limit) and Ctrl-C: stop at once, say how to continue, exit 128 + signal.
 
-Nothing is lost by stopping mid-epoch: ``last.ckpt`` is written (atomically) at the end of every epoch, and a run
-resumed from it replays the interrupted epoch exactly, because every batch is a function of its epoch and index.
+Stopping mid-epoch loses only that epoch's progress: ``last.ckpt`` is written (atomically) at the end of every epoch,
+and a run resumed from it replays the interrupted epoch exactly, because every batch is a function of its epoch and
+index (Lightning warns that a mid-epoch checkpoint without a resumable loader gives unreliable results).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,5 +67,5 @@ def exit_interrupted(signum: int, run_dir: Path, *, multirun: bool) -> None:
         else:
             saved = "no epoch had finished, so there is nothing to resume: run the command again."
         where = " The sweep stopped; the finished jobs are in its summary.csv." if multirun else ""
-        print(f"\ntasktriad: stopped by {name} in {run_dir}.{where} {saved}", flush=True)
+        print(f"\ntasktriad: stopped by {name} in {run_dir}.{where} {saved}", file=sys.stderr, flush=True)
     raise SystemExit(128 + signum)

@@ -17,7 +17,7 @@ from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
 from src.data.spec import DataSpec, TargetKind
 from src.data.splits import SPLITS, FileOrderSampler, split_refs
-from src.data.statistics import statistics
+from src.data.statistics import Statistics, statistics
 from src.errors import TriadError
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class FileDataModule(SplitDataModule):
         self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
         self.datasets: dict[str, FileSamples] | None = None
         self._spec: DataSpec | None = None
-        self._x_stats: tuple[torch.Tensor, torch.Tensor] | None = None  # from a checkpoint (load_state_dict)
+        self._stats: Statistics | None = None  # the training split's, or a checkpoint's (load_state_dict)
 
     def prepare_data(self) -> None:
         """Write the files, if this data source makes its own (idempotent; Lightning calls it on rank 0)."""
@@ -94,9 +94,9 @@ class FileDataModule(SplitDataModule):
         num_classes = self._num_classes(records)
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
-        x_stats, y_stats = statistics(probe, self.reader) if self.normalize else (None, None)
-        if self.normalize and self._x_stats is not None:
-            x_stats = self._x_stats  # the trained model's: eval and predict normalise as training did
+        if self.normalize and self._stats is None:  # a checkpoint's come first: eval and predict normalise as training
+            self._stats = statistics(probe, self.reader)
+        x_stats, y_stats = self._stats if self.normalize and self._stats is not None else (None, None)
         self.datasets = {
             split: FileSamples(
                 records,
@@ -180,14 +180,17 @@ class FileDataModule(SplitDataModule):
         return self.num_classes
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        """Saved into every checkpoint by Lightning: the training inputs' statistics, which eval and predict reuse."""
-        stats = self.datasets["train"].x_stats if self.datasets is not None else None
-        return {"x_mean": stats[0], "x_std": stats[1]} if stats is not None else {}
+        """Saved into every checkpoint by Lightning: the training split's statistics, which eval and predict reuse."""
+        if self._stats is None:
+            return {}
+        (x_mean, x_std), (y_mean, y_std) = self._stats
+        return {"x_mean": x_mean, "x_std": x_std, "y_mean": torch.tensor(y_mean), "y_std": torch.tensor(y_std)}
 
     def load_state_dict(self, state_dict: dict[str, torch.Tensor]) -> None:
-        """Normalise with a checkpoint's statistics instead of those of the data at hand."""
+        """Normalise with a checkpoint's statistics: the data at hand is then not read to compute its own."""
         if "x_mean" in state_dict:
-            self._x_stats = (state_dict["x_mean"], state_dict["x_std"])
+            y_mean, y_std = (tuple(state_dict[k].tolist()) for k in ("y_mean", "y_std"))
+            self._stats = ((state_dict["x_mean"], state_dict["x_std"]), (y_mean, y_std))
 
     def loader(self, split: str) -> DataLoader:
         """Samples of ``split``, shuffled for training."""

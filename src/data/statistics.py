@@ -8,10 +8,11 @@ from src.data.file_samples import FileSamples, read_file
 from src.data.readers import Reader
 from src.errors import TriadError
 
+# ((input mean, input std), (target mean, target std)): inputs elementwise, targets per target dimension
+Statistics = tuple[tuple[torch.Tensor, torch.Tensor], tuple[tuple[float, ...], tuple[float, ...]]]
 
-def statistics(
-    train: FileSamples, reader: Reader
-) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[tuple[float, ...], ...]]:
+
+def statistics(train: FileSamples, reader: Reader) -> Statistics:
     """Mean and std of the training inputs (elementwise) and targets, reading each training file once."""
     offsets: dict[int, list[int]] = {}
     for record, offset in train.refs:

@@ -34,7 +34,8 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
             "(the run's best.ckpt or last.ckpt), or train again."
         )
     try:
-        checkpoint = torch.load(file, map_location="cpu", weights_only=True)
+        # mmap: tensors are paged in when used, so a checkpoint checked before Lightning loads it is not read twice
+        checkpoint = torch.load(file, map_location="cpu", weights_only=True, mmap=True)
     except Exception as err:  # torch raises many types for truncated or foreign files
         raise TriadError(f"cannot read checkpoint {file}: {type(err).__name__}: {err}") from err
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:

@@ -24,6 +24,11 @@ def overrides(run: Path) -> list[str]:
     return [str(o) for o in OmegaConf.load(path)] if path.is_file() else []
 
 
+def config_file(run: Path) -> Path:
+    """Where Hydra wrote the run's composed config (unresolved)."""
+    return run / ".hydra" / "config.yaml"
+
+
 def is_run(path: Path) -> bool:
     """Whether ``path`` is a run folder (Hydra wrote its overrides there)."""
     return overrides_file(path).is_file()

@@ -31,8 +31,13 @@ def rows(path: Path) -> list[Row]:
 
 def final_values(path: Path) -> Row:
     """The last logged value of every metric: test metrics, the last epoch's train/val metrics (not the best)."""
+    return last_values(rows(path))
+
+
+def last_values(logged: list[Row]) -> Row:
+    """The last value of every metric among rows already read (see ``final_values``)."""
     values: Row = {}
-    for row in rows(path):
+    for row in logged:
         values |= {k: v for k, v in row.items() if k not in INDEX}
     return values
 

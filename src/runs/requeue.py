@@ -16,6 +16,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from src.runs.folder import checkpoint_file, metrics_file
+from src.runs.resume import continuation
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,9 @@ def continued(cfg: DictConfig) -> DictConfig:
     run_dir = Path(HydraConfig.get().runtime.output_dir)
     last = checkpoint_file(run_dir, "last")
     if last.is_file():
-        from src.runs.checkpoints import read_checkpoint  # torch: only for a requeued job
-
-        step = int(read_checkpoint(last)["global_step"])
-        log.info(f"SLURM requeue #{restart_count()}: continuing {run_dir} from {last} (step {step})")
-        return OmegaConf.merge(cfg, {"ckpt_path": str(last), "resume_step": step})
+        values = continuation(run_dir)  # exactly what resume=<run dir> would continue from
+        log.info(f"SLURM requeue #{restart_count()}: continuing {run_dir} from {last} (step {values['resume_step']})")
+        return OmegaConf.merge(cfg, values)
     if metrics_file(run_dir).is_file():  # stopped before its first epoch was saved: start again, in place
         log.info(f"SLURM requeue #{restart_count()}: no epoch of {run_dir} was saved; training starts again")
         return OmegaConf.merge(cfg, {"resume_step": -1})

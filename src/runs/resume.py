@@ -8,7 +8,15 @@ from omegaconf import DictConfig, OmegaConf
 
 from src.errors import TriadError
 from src.runs.files import atomic_write
-from src.runs.folder import checkpoint_file, is_run, overrides, overrides_file
+from src.runs.folder import checkpoint_file, config_file, is_run, overrides, overrides_file
+
+
+def continuation(run: Path) -> dict[str, str | int]:
+    """What continues ``run`` in place: its ``last.ckpt`` as ``ckpt_path``, and that checkpoint's ``resume_step``."""
+    from src.runs.checkpoints import read_checkpoint  # imports torch: only when a run is continued
+
+    last = checkpoint_file(run, "last")
+    return {"ckpt_path": str(last), "resume_step": int(read_checkpoint(last)["global_step"])}
 
 
 def expand_resume(argv: list[str]) -> list[str]:
@@ -20,14 +28,11 @@ def expand_resume(argv: list[str]) -> list[str]:
     last = checkpoint_file(run, "last")
     if not (last.is_file() and is_run(run)):
         raise TriadError(f"cannot resume {run}: it needs checkpoints/last.ckpt and .hydra/overrides.yaml (a run dir).")
-    from src.runs.checkpoints import read_checkpoint  # imports torch: only when resuming
-
-    step = int(read_checkpoint(last)["global_step"])
     original = [o for o in overrides(run) if not o.startswith(("hydra.", "ckpt_path=", "resume_step="))]
     rest = [a for a in argv if not a.startswith("resume=")]
     # The run's own overrides first, so that the command line can still change e.g. trainer.max_epochs.
     # hydra.output_subdir=null: Hydra leaves the run's .hydra/ as it is; record_resume updates it once training starts.
-    into = [f"hydra.run.dir={run}", "hydra.output_subdir=null", f"ckpt_path={last}", f"resume_step={step}"]
+    into = [f"hydra.run.dir={run}", "hydra.output_subdir=null", *(f"{k}={v}" for k, v in continuation(run).items())]
     return [*original, *rest, *into]
 
 
@@ -44,5 +49,5 @@ def record_resume(cfg: DictConfig) -> None:
     run = Path(hydra.runtime.output_dir)
     with atomic_write(overrides_file(run)) as handle:
         handle.write(OmegaConf.to_yaml(OmegaConf.create(list(hydra.overrides.task))))
-    with atomic_write(overrides_file(run).with_name("config.yaml")) as handle:
+    with atomic_write(config_file(run)) as handle:
         handle.write(OmegaConf.to_yaml(cfg))

@@ -18,8 +18,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from src.cli.reporting import fail
 from src.runs.files import atomic_write
-from src.runs.folder import failure_file, is_run, metrics_file, overrides
-from src.runs.metrics import curves, final_values
+from src.runs.folder import config_file, failure_file, is_run, metrics_file, overrides
+from src.runs.metrics import Row, last_values, rows
 
 log = logging.getLogger(__name__)
 
@@ -29,40 +29,47 @@ def job_overrides(job: Path) -> dict[str, str]:
     return dict(o.split("=", 1) for o in overrides(job) if "=" in o)
 
 
-def status(job: Path) -> tuple[str, str]:
-    """``(status, reason)`` of a job: completed, failed (with its one-line reason) or unfinished (running, killed)."""
+def status(job: Path, last: Row) -> tuple[str, str]:
+    """``(status, reason)`` of a job: completed, failed (with its one-line reason) or unfinished (running, killed).
+
+    Completed: it logged test metrics, or, with ``test=false``, any metric at all (a killed job then looks done).
+    """
     if failure_file(job).is_file():
         return "failed", failure_file(job).read_text().strip().splitlines()[0]
-    tested = metrics_file(job).is_file() and any(k.startswith("test/") for k in final_values(metrics_file(job)))
-    return ("completed", "") if tested else ("unfinished", "")
+    tests = bool(OmegaConf.load(config_file(job)).get("test", True)) if config_file(job).is_file() else True
+    done = any(k.startswith("test/") for k in last) if tests else bool(last)
+    return ("completed", "") if done else ("unfinished", "")
 
 
-def optimised(job: Path, metric: str, monitor: str | None, mode: str | None) -> float:
-    """The value the job returned to the sweeper: the monitored metric at its best epoch, any other the last logged."""
-    if not metrics_file(job).is_file():
-        return math.nan
+def optimised(logged: list[Row], metric: str, monitor: str | None, mode: str | None) -> float:
+    """The value the job returned to the sweeper: the monitored metric at its best epoch, any other the last logged.
+
+    The same rule as ``src.cli.results.fit_metrics``, read back from metrics.csv.
+    """
     if metric == monitor and mode in ("min", "max"):
-        values = [v for _, v in curves(metrics_file(job), [metric])[metric] if not math.isnan(v)]
+        values = [row[metric] for row in logged if metric in row and not math.isnan(row[metric])]
         return (min if mode == "min" else max)(values) if values else math.nan
-    return final_values(metrics_file(job)).get(metric, math.nan)
+    return last_values(logged).get(metric, math.nan)
 
 
 def collect(sweep_dir: Path, target: tuple[str, str | None, str | None] | None = None) -> tuple[list[dict], list[str]]:
     """One row per job folder (status, overrides, final metrics, run dir), and the swept keys.
 
     ``target``: (optimized metric, task.monitor, task.mode); its value as the sweeper saw it goes in ``optimized``.
+    Each job's metrics.csv is read once.
     """
-    rows, keys = [], {}
+    table, keys = [], {}
     for job in sorted((p for p in sweep_dir.iterdir() if is_run(p)), key=lambda p: (len(p.name), p.name)):
         values = job_overrides(job)
         keys |= dict.fromkeys(values)
-        metrics = final_values(metrics_file(job)) if metrics_file(job).is_file() else {}
-        state, reason = status(job)
+        logged = rows(metrics_file(job)) if metrics_file(job).is_file() else []
+        last = last_values(logged)
+        state, reason = status(job, last)
         row = {"job": job.name, "status": state, "reason": reason, **values}
         if target is not None:
-            row["optimized"] = optimised(job, *target)
-        rows.append({**row, **metrics, "run_dir": str(job)})
-    return rows, [k for k in keys if len({str(row.get(k)) for row in rows}) > 1]
+            row["optimized"] = optimised(logged, *target)
+        table.append({**row, **last, "run_dir": str(job)})
+    return table, [k for k in keys if len({str(row.get(k)) for row in table}) > 1]
 
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:

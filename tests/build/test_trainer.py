@@ -20,6 +20,7 @@ from tests.helpers import fast_train_cfg, options
 def test_every_callbacks_option_builds_a_trainer_whose_checkpoints_go_through_ours(
     callbacks: str, tmp_path: Path
 ) -> None:
+    # Each callbacks option, callbacks=none among them, is the subject here: the test checks what each one builds.
     cfg = fast_train_cfg([f"callbacks={callbacks}"], tmp_path)
     trainer = instantiate_trainer(cfg)
     for name, conf in cfg.callbacks.items():
@@ -29,7 +30,8 @@ def test_every_callbacks_option_builds_a_trainer_whose_checkpoints_go_through_ou
 
 
 def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) -> None:
-    # This test is about the switch itself: logger=none is what it checks, against the default logger.
+    # The one switched-off default here, on purpose: logger=none is what the test is about, set against the default
+    # logger; it checks that the learning-rate monitor, which writes through a logger, is then left out.
     with_logger = instantiate_trainer(fast_train_cfg([], tmp_path / "a"))
     without = instantiate_trainer(fast_train_cfg(["logger=none"], tmp_path / "b"))
     assert any(isinstance(c, LearningRateMonitor) for c in with_logger.callbacks)
@@ -38,6 +40,7 @@ def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) 
 
 @pytest.mark.parametrize("logger", [o for o in options("logger") if o not in ("csv", "many", "none")])
 def test_a_logger_whose_package_is_missing_stops_with_the_pip_line(logger: str, tmp_path: Path) -> None:
+    # Only the loggers with a package of their own: csv and many need none, and none builds no logger.
     absent = f"logger.{logger}._target_=tasktriad_absent_{logger}.Logger"  # as if its package were not installed
     with pytest.raises(TriadError, match="needs a package that is not installed") as err:
         instantiate_trainer(fast_train_cfg([f"logger={logger}", absent], tmp_path))

@@ -193,18 +193,25 @@ def test_split_fractions_that_leave_a_split_empty_or_do_not_sum_to_one(split: li
         module(npy_data, split=split).setup()
 
 
-def test_input_statistics_travel_in_the_checkpoint_to_other_data(tmp_path: Path) -> None:
+def test_input_statistics_travel_in_the_checkpoint_to_other_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = NumpyReader.read
     from tests.data.conftest import write_npy_dataset as write
 
     trained = module(write(tmp_path / "train_data", n=40), normalize=True)
     trained.setup()
     state = trained.state_dict()
-    assert set(state) == {"x_mean", "x_std"}  # what Lightning stores in every checkpoint
+    assert set(state) == {"x_mean", "x_std", "y_mean", "y_std"}  # what Lightning stores in every checkpoint
     shifted = write(tmp_path / "new_data", n=40, num_classes=4, shape=(1, 4, 4))
     for path in (tmp_path / "new_data").glob("*.npy"):
         np.save(path, np.load(path) + 100.0)  # other data, other statistics
     fresh, restored = module(shifted, normalize=True), module(shifted, normalize=True)
     restored.load_state_dict(state)
-    fresh.setup(), restored.setup()
+    reads: list[Path] = []
+    monkeypatch.setattr(NumpyReader, "read", lambda self, path: reads.append(path) or original(self, path))
+    restored.setup()
+    assert reads == [restored.datasets["train"].records[restored.datasets["train"].refs[0][0]][0]]  # the shape probe
+    fresh.setup()
     assert torch.equal(restored.datasets["test"].x_stats[0], state["x_mean"])  # normalised as training was
     assert not torch.allclose(fresh.datasets["test"].x_stats[0], state["x_mean"])

@@ -37,6 +37,7 @@ def test_a_failed_resume_changes_nothing_in_the_run_folder(
 
 @pytest.mark.parametrize("logger", options("logger"))
 def test_resume_works_with_every_logger_and_records_the_new_overrides(logger: str, tmp_path: Path) -> None:
+    # Every logger option, logger=none among them, is the subject: resume= once failed without the CSV logger.
     run = tmp_path / "run"
     env = {"LOG_DIR": str(tmp_path / "logs")}
     first = run_cli("src.train", f"logger={logger}", "trainer.max_epochs=1", f"hydra.run.dir={run}", env=env)

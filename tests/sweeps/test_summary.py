@@ -23,3 +23,28 @@ def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_pa
     assert [(r["optimizer.lr"], float(r["val/acc"])) for r in rows] == [("0.001", 0.6), ("0.01", 0.8), ("0.1", 0.7)]
     assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
     assert collect(tmp_path)[1] == ["optimizer.lr"]  # swept: the overrides that differ, never a metric column
+
+
+def test_each_job_has_a_status_and_the_value_the_sweeper_was_told(tmp_path: Path) -> None:
+    jobs = {  # name: (test in its config, metrics.csv, failure.txt)
+        "0": (True, "epoch,step,val/acc,test/acc\n0,1,0.6,\n1,2,0.5,\n1,2,,0.55\n", None),
+        "1": (True, "epoch,step,val/acc\n0,1,0.6\n", None),  # killed before its test
+        "2": (False, "epoch,step,val/acc\n0,1,0.7\n", None),  # test=false: done without test metrics
+        "3": (True, None, "ValueError: Invalid learning rate: -1.0\nmore"),
+    }
+    for name, (test, metrics, failure) in jobs.items():
+        (tmp_path / name / ".hydra").mkdir(parents=True)
+        (tmp_path / name / ".hydra" / "overrides.yaml").write_text(f"- seed={name}\n")
+        (tmp_path / name / ".hydra" / "config.yaml").write_text(f"test: {str(test).lower()}\n")
+        if metrics:
+            (tmp_path / name / "metrics.csv").write_text(metrics)
+        if failure:
+            (tmp_path / name / "failure.txt").write_text(failure)
+    rows, _ = collect(tmp_path, ("val/acc", "val/acc", "max"))
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("completed", ""),
+        ("unfinished", ""),
+        ("completed", ""),
+        ("failed", "ValueError: Invalid learning rate: -1.0"),
+    ]
+    assert rows[0]["optimized"] == 0.6 and rows[0]["val/acc"] == 0.5  # the best epoch's, not the last one's
