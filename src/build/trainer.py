@@ -15,6 +15,7 @@ from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
 from src.callbacks.divergence import StopOnDivergence
+from src.callbacks.stop_signals import ForwardStopSignal
 from src.cli.ddp import own_process_group
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
@@ -51,6 +52,7 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
         log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     callbacks.append(StopOnDivergence())  # every run: a non-finite loss is never trained on, nor saved
+    callbacks.append(ForwardStopSignal())  # every run: SIGTERM stops every DDP rank at once, with no collective call
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()])
 
