@@ -3,7 +3,7 @@
 Lightning's own SIGTERM handler forwards the signal to the children, then calls ``dist.broadcast`` inside the
 handler. A signal handler runs between two Python bytecodes of the main thread, so rank 0 then waits in that
 broadcast while rank 1 may wait in a gradient all-reduce: the run hangs, and ignores further SIGTERMs (seen here once
-in four runs of ``tests/test_ddp.py``). This callback puts back the handler that was there before fit (the entry
+in five runs of ``tests/test_ddp.py``). This callback puts back the handler that was there before fit (the entry
 point's, ``src.cli.stopping``, which raises at once), after forwarding the signal to the children.
 """
 
