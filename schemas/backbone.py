@@ -51,3 +51,58 @@ class CNNConf(BackboneConf):
     channels: int = 32  # of the first block, doubled by each further one (out_dim = channels * 2^(depth-1))
     activation: str = "relu"  # relu | gelu | silu | tanh
     dropout: float = 0.0  # on the pooled features
+
+
+@store("backbone/transformer")
+@dataclass
+class TransformerConf(BackboneConf):
+    """Pre-norm transformer over sequences or tokens: one feature vector per position."""
+
+    _target_: str = "src.backbones.transformer.Transformer"
+    depth: int = 2  # blocks
+    width: int = 64  # model width; also the feature size (out_dim) the task's decoder reads
+    heads: int = 4  # attention heads; width must be divisible by heads
+    expansion: int = 4  # MLP hidden units per block = expansion * width
+    dropout: float = 0.0  # in attention and after each MLP
+    causal: bool = True  # each position attends to itself and earlier positions only; false: to every position
+    positions: str = "learned"  # learned | sinusoidal
+
+
+@store("backbone/gru")
+@dataclass
+class GRUConf(BackboneConf):
+    """Stacked GRU over sequences or tokens: one feature vector per position."""
+
+    _target_: str = "src.backbones.gru.GRU"
+    depth: int = 2  # GRU layers
+    width: int = 64  # features per position (out_dim); bidirectional: width / 2 per direction
+    bidirectional: bool = False  # false: causal (each position sees only the past)
+    dropout: float = 0.0  # between layers
+
+
+@store("backbone/tcn")
+@dataclass
+class TCNConf(BackboneConf):
+    """Temporal convolutional network: residual blocks of dilated causal convolutions."""
+
+    _target_: str = "src.backbones.tcn.TCN"
+    depth: int = 4  # blocks, with dilations 1, 2, 4, ...: receptive field 1 + 2 (kernel_size - 1) (2^depth - 1)
+    width: int = 64  # channels; also the feature size (out_dim) the task's decoder reads
+    kernel_size: int = 3
+    dropout: float = 0.0  # after each convolution
+
+
+@store("backbone/hyena")
+@dataclass
+class HyenaConf(BackboneConf):
+    """Hyena: gated long convolutions (FFT) with implicit, MLP-made filters, in pre-norm blocks; causal."""
+
+    _target_: str = "src.backbones.hyena.Hyena"
+    depth: int = 2  # blocks
+    width: int = 64  # model width; also the feature size (out_dim) the task's decoder reads
+    order: int = 2  # N: gated long convolutions per operator
+    filter_hidden: int = 64  # units of the MLP that makes the long filters
+    filter_bands: int = 8  # sine/cosine frequencies of position the filter MLP reads
+    short_kernel: int = 3  # the depthwise causal convolution applied to each projection
+    expansion: int = 2  # MLP hidden units per block = expansion * width
+    dropout: float = 0.0

@@ -41,6 +41,46 @@ class TeacherConf(SamplerConf):
     noise: float = 0.1  # target noise std, relative to the teacher's unit-variance output (best R² ≈ 1/(1+noise²))
 
 
+@store("data/sampler/associative_recall")
+@dataclass
+class AssociativeRecallConf(SamplerConf):
+    """Multi-query associative recall (Zoology's MQAR): key-value pairs, then queries; targets at the queries."""
+
+    _target_: str = "src.data.samplers.associative_recall.AssociativeRecall"
+    vocab_size: int = 64  # keys from the lower half, values from the upper half
+    pairs: int = 8  # key-value pairs per sequence, each queried once
+    length: int = 64  # tokens per sequence (at least 3 * pairs)
+
+
+@store("data/sampler/copy_number")
+@dataclass
+class CopyNumberConf(SamplerConf):
+    """A genome-like copy-number track: one integer state per position, seen through noisy read depths."""
+
+    _target_: str = "src.data.samplers.copy_number.CopyNumber"
+    num_states: int = 5  # copy numbers 0..K-1
+    normal: int = 2  # the usual copy number; its depth reads about 1
+    normal_fraction: float = 0.6  # share of segments at the normal state
+    mean_segment: float = 32.0  # mean segment length, in positions
+    length: int = 256  # positions per sequence
+    channels: int = 2  # read-depth-like signals per position
+    coverage: float = 8.0  # reads per copy; the noise falls as it grows
+    level: str = "position"  # position: a state per position | sample: one per sequence, its mean state rounded
+
+
+@store("data/sampler/motif")
+@dataclass
+class MotifConf(SamplerConf):
+    """Random tokens with 0..max_count copies of one planted motif; the target is the count."""
+
+    _target_: str = "src.data.samplers.motif.Motif"
+    vocab_size: int = 16
+    motif_length: int = 6
+    max_count: int = 3  # targets 0..max_count; 1: presence
+    length: int = 64  # the longest sequence
+    min_length: int = 32  # the shortest; below length, sequences vary in length and batches carry a mask
+
+
 @dataclass
 class DataConf:
     """Any DataModule."""
@@ -90,6 +130,9 @@ class ManifestConf(DatagetterConf):
     csv_path: str = "${paths.data_dir}/my_data/manifest.csv"
     path_column: str = "path"
     label_column: str = "label"
+    split_column: str | None = None  # a column naming each row's split (train/val/test); null: data.split decides
+    val_fraction: float = 0.0  # with split_column: this share of the train rows becomes the validation split
+    val_seed: int = 0  # which train rows become validation rows
 
 
 @dataclass
@@ -142,11 +185,15 @@ class FileDataConf(DataConf):
     """Your own files: a datagetter lists them, a reader reads them lazily, a seeded split divides the samples."""
 
     _target_: str = "src.data.files.FileDataModule"
+    dataset: str | None = None  # the data set's name: in log lines, and in paths as ${data.dataset}
     datagetter: DatagetterConf = MISSING
     reader: ReaderConf = MISSING
     prepare: ExportConf | None = None  # writes the files first (data=digits, data=diabetes)
     target_kind: str = "integer"  # integer | continuous
     num_classes: int | None = None  # integer targets; null: the getter's labels, which must be 0..K-1
+    inputs: str = "real"  # real: one fixed shape | sequence: (length, channels) or (length,) | tokens: (length,) ids
+    vocab_size: int | None = None  # inputs=tokens: ids are 0..vocab_size-1
+    max_length: int | None = None  # sequences: the longest allowed; null: the longest sample of any split (reads each)
     split: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])  # train, val, test fractions of the samples
     split_seed: int = 0  # the split never depends on the run's seed
     split_by: str = "file"  # file: no file in two splits (one file: its samples) | sample: samples anywhere
@@ -193,3 +240,56 @@ class DiabetesDataConf(FileDataConf):
     normalize: bool = True  # raw features and targets differ in scale by 100x: standardise with training statistics
     cache: bool = True
     batch_size: int = 32
+
+
+@dataclass
+class AeonExportConf(ExportConf):
+    """Writes one set bundled with aeon as files, once (src/data/aeon_sets.py)."""
+
+    dataset: str = MISSING
+
+
+@store("data/ucr")
+@dataclass
+class UCRDataConf(FileDataConf):
+    """A UCR/UEA classification set bundled with aeon: its official train/test split, validation carved from train."""
+
+    dataset: str = "GunPoint"  # GunPoint | ArrowHead | ItalyPowerDemand | BasicMotions | JapaneseVowels | ...
+    prepare: ExportConf | None = field(
+        default_factory=lambda: AeonExportConf(
+            _target_="src.data.aeon_sets.export_ucr",
+            root="${paths.data_dir}/ucr/${data.dataset}",
+            dataset="${data.dataset}",
+        )
+    )
+    datagetter: DatagetterConf = field(
+        default_factory=lambda: ManifestConf(
+            csv_path="${paths.data_dir}/ucr/${data.dataset}/manifest.csv", split_column="split", val_fraction=0.2
+        )
+    )
+    reader: ReaderConf = field(default_factory=NumpyReaderConf)
+    inputs: str = "sequence"
+    cache: bool = True  # small sets: keep every series in memory after the first epoch
+    batch_size: int = 16
+
+
+@store("data/tser")
+@dataclass
+class TSERDataConf(UCRDataConf):
+    """A time-series regression set bundled with aeon (Covid3Month, CardanoSentiment): one number per series."""
+
+    dataset: str = "Covid3Month"  # Covid3Month | CardanoSentiment
+    prepare: ExportConf | None = field(
+        default_factory=lambda: AeonExportConf(
+            _target_="src.data.aeon_sets.export_tser",
+            root="${paths.data_dir}/tser/${data.dataset}",
+            dataset="${data.dataset}",
+        )
+    )
+    datagetter: DatagetterConf = field(
+        default_factory=lambda: ManifestConf(
+            csv_path="${paths.data_dir}/tser/${data.dataset}/manifest.csv", split_column="split", val_fraction=0.2
+        )
+    )
+    target_kind: str = "continuous"
+    normalize: bool = True  # targets in their own units: standardised with training statistics

@@ -16,6 +16,9 @@ class TaskConf:
     _target_: str = MISSING
     monitor: str = MISSING  # a logged metric, e.g. val/acc
     mode: str = MISSING  # min | max
+    # Sample-level targets on per-position features (a sequence backbone): how positions become one vector per
+    # sample, over real positions only. auto: mean when pooling is needed; setting it where nothing is pooled fails.
+    pool: str = "auto"  # auto | mean | max | first | last (last: the only position a causal backbone lets see it all)
 
 
 @store("task/classification")

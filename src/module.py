@@ -12,6 +12,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from torchmetrics import Metric
 
+from src.data.batch import Batch
 from src.tasks.base import STAGES, Task
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
@@ -74,34 +75,32 @@ class TriadModule(pl.LightningModule):
         if self.freeze_backbone:
             self.backbone.eval()
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Raw task outputs for a batch of inputs."""
-        return self.task(self.backbone(x))
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        """Raw task outputs for a batch of inputs (and its padding mask): per sample, or per position."""
+        return self.task(self.backbone(x, mask), mask)
 
-    def _step(self, batch: tuple[Tensor, ...], stage: str) -> Tensor:
-        x, y = batch[0], batch[1]
-        out = self(x)
+    def _step(self, batch: Batch, stage: str) -> Tensor:
+        out, y = self.task.scored(self(batch.x, batch.mask), batch)  # the rows that count: samples or positions
         loss = self.task.loss(out, y)
         self.task.update_metrics(stage, out, y)
-        getattr(self, f"{stage}_loss").update(loss.detach(), len(x))
+        getattr(self, f"{stage}_loss").update(loss.detach(), len(y))
         return loss
 
-    def training_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> Tensor:
+    def training_step(self, batch: Batch, batch_idx: int) -> Tensor:
         """One optimisation step's loss."""
         return self._step(batch, "train")
 
-    def validation_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> None:
+    def validation_step(self, batch: Batch, batch_idx: int) -> None:
         """Accumulate validation loss and metrics."""
         self._step(batch, "val")
 
-    def test_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> None:
+    def test_step(self, batch: Batch, batch_idx: int) -> None:
         """Accumulate test loss and metrics."""
         self._step(batch, "test")
 
-    def predict_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> dict[str, Tensor]:
-        """The task's post-processed predictions, next to the target when the batch has one."""
-        predictions = self.task.postprocess(self(batch[0]))
-        return {"target": batch[1], **predictions} if len(batch) > 1 else predictions
+    def predict_step(self, batch: Batch, batch_idx: int) -> dict[str, Tensor]:
+        """The task's post-processed predictions with sample id and target: per sample, or per position that counts."""
+        return self.task.prediction_rows(self(batch.x, batch.mask), batch)
 
     def _log_epoch_metrics(self, stage: str) -> None:
         """Compute and log the epoch's loss and metrics, then reset them.

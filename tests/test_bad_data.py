@@ -26,7 +26,7 @@ def corrupt(root: Path) -> str:
 
 def odd_shape(root: Path) -> str:
     np.save(root / "s006.npy", np.zeros((2, 4, 4), np.float32))
-    return f"{root / 's006.npy'}: sample of shape (2, 4, 4)"
+    return f"{root / 's006.npy'}: sample 0 has shape (2, 4, 4), but the data's samples have shape (1, 4, 4)"
 
 
 def non_finite(root: Path) -> str:

@@ -11,6 +11,7 @@ from torchmetrics import Metric, MetricCollection
 
 from src import train
 from src.build.triad import build_triad
+from src.data.batch import Batch
 from src.module import TriadModule
 from src.runs.metrics import rows
 from tests.helpers import fast_train_cfg
@@ -25,14 +26,34 @@ def test_a_step_returns_the_task_loss_and_updates_the_stage_metrics_only(tmp_pat
     x, y = torch.randn(8, 16), torch.randint(5, (8,))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # self.log outside a Trainer: Lightning warns and skips the logging
-        loss = model.training_step((x, y), 0)
+        loss = model.training_step(Batch(x, y), 0)
     assert loss.requires_grad and torch.allclose(loss, model.task.loss(model(x), y))
     assert model.task.metrics("train")["acc"].update_called and not model.task.metrics("val")["acc"].update_called
 
 
 def test_predict_step_gives_the_tasks_predictions_next_to_the_target(tmp_path: Path) -> None:
-    out = module(tmp_path).predict_step((torch.randn(4, 16), torch.tensor([0, 1, 2, 3])), 0)
-    assert list(out) == ["target", "pred", "probs"] and out["probs"].shape == (4, 5)
+    batch = Batch(torch.randn(4, 16), torch.tensor([0, 1, 2, 3]), id=torch.tensor([7, 8, 9, 10]))
+    out = module(tmp_path).predict_step(batch, 0)
+    assert list(out) == ["id", "target", "pred", "probs"] and out["probs"].shape == (4, 5)
+    assert out["id"].tolist() == [7, 8, 9, 10]
+
+
+def test_position_level_steps_score_only_the_positions_that_count(tmp_path: Path) -> None:
+    """MQAR: the loss is the task's loss over the query positions alone; predictions name sample and position."""
+    model = module(tmp_path, "backbone=gru", "data/sampler=associative_recall")
+    data = build_triad(fast_train_cfg(["backbone=gru", "data/sampler=associative_recall"], tmp_path))[0]
+    batch = next(iter(data.val_dataloader()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loss = model.training_step(batch, 0)
+    out = model(batch.x, batch.mask)  # (B, L, vocab)
+    queries = batch.target_mask
+    assert torch.allclose(loss, torch.nn.functional.cross_entropy(out[queries], batch.y[queries]))
+    predicted = model.predict_step(batch, 0)
+    assert len(predicted["pred"]) == int(queries.sum()) and list(predicted)[:3] == ["id", "position", "target"]
+    assert torch.equal(predicted["position"], queries.nonzero()[:, 1]) and torch.equal(
+        predicted["target"], batch.y[queries]
+    )
 
 
 @pytest.mark.parametrize(("scheduler", "interval"), [("none", None), ("cosine", "epoch"), ("plateau", "epoch")])

@@ -92,7 +92,8 @@ def test_predict_writes_post_processed_predictions(classification_run: Path, tmp
     out = tmp_path / "predictions.csv"
     predict.main(compose_cfg("predict", [f"ckpt_path={classification_run}", f"output={out}"], tmp_path))
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 256 and list(rows[0])[:2] == ["target", "pred"] and "probs_4" in rows[0]
+    assert len(rows) == 256 and list(rows[0])[:3] == ["id", "target", "pred"] and "probs_4" in rows[0]
+    assert [int(row["id"]) for row in rows] == list(range(256))  # each test sample once, by its place in the split
     assert abs(sum(float(rows[0][f"probs_{k}"]) for k in range(5)) - 1) < 1e-5
     accuracy = sum(r["target"] == r["pred"] for r in rows) / len(rows)
     tested = evaluate.main(compose_cfg("eval", [f"ckpt_path={classification_run}"], tmp_path / "eval"))

@@ -19,6 +19,9 @@ class CNN(nn.Module):
     """
 
     input_ranks: ClassVar[tuple[int, ...]] = (2, 3)  # (H, W) or (C, H, W); tests and messages read this
+    inputs: ClassVar[tuple[str, ...]] = ("real",)  # the DataSpec input kinds it takes (fixed shape only)
+    variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
+    features: ClassVar[str] = "sample"  # one feature vector per sample
 
     def __init__(self, *, in_shape: Sequence[int], depth: int, channels: int, activation: str, dropout: float) -> None:
         super().__init__()
@@ -40,6 +43,6 @@ class CNN(nn.Module):
         self.net = nn.Sequential(*layers)
         self.out_dim = fan_in
 
-    def forward(self, x: Tensor) -> Tensor:
-        """(B, *in_shape) -> (B, out_dim)."""
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        """(B, *in_shape) -> (B, out_dim); fixed-shape inputs carry no mask."""
         return self.net(x)

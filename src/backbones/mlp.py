@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import ClassVar
 
 from einops.layers.torch import Rearrange
 from torch import Tensor, nn
@@ -13,6 +14,10 @@ from src.backbones.layers import ACTIVATIONS, NORMS, choose
 
 class MLP(nn.Module):
     """Flatten, then ``depth`` × [Linear → norm → activation → dropout].  (B, *in_shape) -> (B, width)."""
+
+    inputs: ClassVar[tuple[str, ...]] = ("real", "sequence")  # the DataSpec input kinds it takes (fixed shape only)
+    variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
+    features: ClassVar[str] = "sample"  # one feature vector per sample
 
     def __init__(
         self, *, in_shape: Sequence[int], depth: int, width: int, activation: str, dropout: float, norm: str
@@ -29,6 +34,6 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers)
         self.out_dim = width
 
-    def forward(self, x: Tensor) -> Tensor:
-        """(B, *in_shape) -> (B, out_dim)."""
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        """(B, *in_shape) -> (B, out_dim); fixed-shape inputs carry no mask."""
         return self.net(x)

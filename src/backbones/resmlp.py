@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import ClassVar
 
 from einops.layers.torch import Rearrange
 from torch import Tensor, nn
@@ -30,6 +31,10 @@ class ResidualBlock(nn.Module):
 class ResMLP(nn.Module):
     """Flatten → Linear to width → ``depth`` residual blocks → LayerNorm.  (B, *in_shape) -> (B, width)."""
 
+    inputs: ClassVar[tuple[str, ...]] = ("real", "sequence")  # the DataSpec input kinds it takes (fixed shape only)
+    variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
+    features: ClassVar[str] = "sample"  # one feature vector per sample
+
     def __init__(self, *, in_shape: Sequence[int], depth: int, width: int, expansion: int, dropout: float) -> None:
         super().__init__()
         if depth < 1 or width < 1 or expansion < 1:
@@ -42,6 +47,6 @@ class ResMLP(nn.Module):
         )
         self.out_dim = width
 
-    def forward(self, x: Tensor) -> Tensor:
-        """(B, *in_shape) -> (B, out_dim)."""
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        """(B, *in_shape) -> (B, out_dim); fixed-shape inputs carry no mask."""
         return self.net(x)

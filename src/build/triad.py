@@ -6,14 +6,12 @@ import logging
 from typing import Any
 
 import lightning.pytorch as pl
-from hydra import compose
-from hydra.core.global_hydra import GlobalHydra
-from hydra.core.hydra_config import HydraConfig
 from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from src.build.fit import check_backbone, check_fit, check_levels, choice
 from src.data.spec import DataSpec
-from src.errors import IncompatibleDataError, TriadError
+from src.errors import TriadError
 from src.module import TriadModule
 from src.runs.checkpoints import load_matching, read_checkpoint, run_config
 from src.tasks.base import Task
@@ -44,12 +42,16 @@ def build_triad(
     if checkpoint is not None and type(datamodule).__qualname__ in checkpoint:  # where Lightning saves its state
         datamodule.load_state_dict(checkpoint[type(datamodule).__qualname__])
     spec: DataSpec = datamodule.spec
-    log.info(f"Data spec: in_shape={spec.in_shape}, {spec.describe()}")
+    log.info(f"Data spec: {spec.describe_inputs()}, {spec.describe()}")
     task: Task = instantiate(cfg.task)
     check_fit(task, spec)
+    backbone_class = get_class(cfg.backbone._target_)
+    check_backbone(backbone_class, spec)
+    check_levels(task, backbone_class, spec)
     log.info(f"Backbone: <{cfg.backbone._target_}>")
-    backbone = instantiate(cfg.backbone, in_shape=tuple(spec.in_shape))
-    task.build(backbone.out_dim, spec)
+    tokens = {"vocab_size": spec.vocab_size} if spec.inputs == "tokens" else {}  # the embedding is the backbone's
+    backbone = instantiate(cfg.backbone, in_shape=tuple(spec.in_shape), **tokens)
+    task.build(backbone.out_dim, spec, backbone_class.features)
     log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
     if backbone_ckpt:
         state = read_checkpoint(backbone_ckpt)["state_dict"]
@@ -71,7 +73,7 @@ def check_optimizer(module: TriadModule) -> None:
     try:
         module.configure_optimizers()
     except (ValueError, TypeError) as err:
-        chosen = ", ".join(f"{g}={c}" for g in ("optimizer", "scheduler") if (c := _choice(g)))
+        chosen = ", ".join(f"{g}={c}" for g in ("optimizer", "scheduler") if (c := choice(g)))
         raise TriadError(
             f"the optimizer or scheduler ({chosen or 'as configured'}) refuses its settings: {err}.\n"
             "  Check the optimizer.* and scheduler.* values (`--cfg job` shows them)."
@@ -92,28 +94,3 @@ def rebuild(ckpt_path: str, data: DictConfig | None = None) -> tuple[pl.Lightnin
     datamodule, model = build_triad(run_config(checkpoint, ckpt_path, data), checkpoint=checkpoint)
     load_matching(model, checkpoint["state_dict"], "", ckpt_path)
     return datamodule, model
-
-
-def check_fit(task: Task, spec: DataSpec) -> None:
-    """Raise one message naming the task, the data's targets and the tasks that would fit."""
-    try:
-        task.check(spec)
-    except IncompatibleDataError as err:
-        chosen = _choice("task") or type(task).__name__
-        data = "/".join(filter(None, [_choice("data"), _choice("data/sampler")]))
-        fitting = ", ".join(f"task={name}" for name in fitting_tasks(spec)) or "none of the shipped tasks"
-        raise IncompatibleDataError(
-            f"task={chosen} does not fit data={data or '?'}: {err}.\n  Tasks that fit this data: {fitting}."
-        ) from err
-
-
-def fitting_tasks(spec: DataSpec) -> list[str]:
-    """Every option of the ``task`` config group whose class accepts ``spec``'s targets (inside a Hydra run)."""
-    if not GlobalHydra.instance().is_initialized():
-        return []
-    options = GlobalHydra.instance().config_loader().get_group_options("task")
-    return [name for name in options if get_class(compose("train", [f"task={name}"]).task._target_).fits(spec)]
-
-
-def _choice(group: str) -> str | None:
-    return HydraConfig.get().runtime.choices.get(group) if HydraConfig.initialized() else None

@@ -10,9 +10,11 @@ from typing import Any
 
 import torch
 from torch import Tensor
-from torch.utils.data import Dataset, default_collate, get_worker_info
+from torch.utils.data import Dataset, get_worker_info
 
+from src.data import layout
 from src.data.getters import Record
+from src.data.layout import Layout
 from src.data.readers import Reader, Sample
 from src.data.splits import SampleRef
 from src.errors import TriadError
@@ -29,9 +31,9 @@ class UnreadableBatch:
     message: str
 
 
-def collate(batch: list[Any] | UnreadableBatch) -> Any:
-    """PyTorch's default collation; an ``UnreadableBatch`` passes through untouched."""
-    return batch if isinstance(batch, UnreadableBatch) else default_collate(batch)
+def collate(samples: list[tuple[Tensor, Tensor, int]] | UnreadableBatch, pad: bool = False) -> Any:
+    """(x, y, index) samples -> one Batch (``layout.collate``); an ``UnreadableBatch`` passes through untouched."""
+    return samples if isinstance(samples, UnreadableBatch) else layout.collate(samples, pad)
 
 
 @contextmanager
@@ -61,8 +63,9 @@ def count_file(reader: Reader, path: Path) -> int:
 class FileSamples(Dataset):
     """Map-style dataset over (file, offset) references: a file is opened only when one of its samples is asked for.
 
-    Every sample is checked as it is read: its shape against the data's input shape, an integer label against
-    ``num_classes``. ``cache`` keeps each file's samples in memory after the first read (per worker process).
+    Every sample is checked as it is read: its input against the data's ``layout`` (shape, length, token ids), an
+    integer label against ``num_classes``. ``cache`` keeps each file's samples in memory after the first read (per
+    worker process).
     """
 
     def __init__(
@@ -72,18 +75,18 @@ class FileSamples(Dataset):
         reader: Reader,
         *,
         cache: bool,
-        in_shape: tuple[int, ...] | None = None,
+        layout: Layout | None = None,
         num_classes: int | None = None,
         x_stats: tuple[Tensor, Tensor] | None = None,
     ) -> None:
         self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
-        self.in_shape, self.num_classes, self.x_stats = in_shape, num_classes, x_stats
+        self.layout, self.num_classes, self.x_stats = layout, num_classes, x_stats
         self._cached: dict[int, list[Sample]] = {}  # every file read (cache=true), else only the last one
 
     def __len__(self) -> int:
         return len(self.refs)
 
-    def __getitems__(self, indices: list[int]) -> list[tuple[Tensor, Tensor]] | UnreadableBatch:
+    def __getitems__(self, indices: list[int]) -> list[tuple[Tensor, Tensor, int]] | UnreadableBatch:
         """The samples of one batch (the DataLoader's batched fetch); in a worker, a user error becomes a value."""
         try:
             return [self[i] for i in indices]
@@ -107,17 +110,20 @@ class FileSamples(Dataset):
             y = torch.tensor(label)
         if y is None:
             raise TriadError(f"{path} has no label: give one in the getter's records or store y in the file.")
+        if self.layout is not None:
+            x = self.layout.prepare(x)
         self._check(path, offset, x, y)
         return x, y
 
-    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
+    def __getitem__(self, index: int) -> tuple[Tensor, Tensor, int]:
+        """Sample ``index`` ready for training: (x normalised if asked, y as the task reads it, its index)."""
         x, y = self.raw(index)
         if self.x_stats is not None:
             mean, std = self.x_stats
             x = (x - mean) / std
         if self.num_classes is not None:  # integer labels: a scalar class id
-            return x, y.reshape(()).long()
-        return x, y.reshape(-1).float()  # continuous targets: (target_dim,)
+            return x, y.reshape(()).long(), index
+        return x, y.reshape(-1).float(), index  # continuous targets: (target_dim,)
 
     def _check(self, path: Path, offset: int, x: Tensor, y: Tensor) -> None:
         for name, values in (("input", x), ("target", y)):
@@ -126,10 +132,11 @@ class FileSamples(Dataset):
                     f"{path}: non-finite values (NaN or inf) in the {name} of sample {offset}: they would make the "
                     "loss NaN. Clean the file, or leave it out of the data."
                 )
-        if self.in_shape is not None and tuple(x.shape) != self.in_shape:
+        problem = self.layout.problem(x) if self.layout is not None else None
+        if problem is not None:
             raise TriadError(
-                f"{path}: sample of shape {tuple(x.shape)}, but the data's samples have shape {self.in_shape} "
-                "(taken from the first training sample). Every sample must have the same shape."
+                f"{path}: sample {offset} has {problem}. The data's layout comes from data.inputs and the training "
+                "samples (the first one's shape; with sequences, the longest length unless data.max_length is set)."
             )
         if self.num_classes is not None and not (
             y.numel() == 1 and float(y) == int(y) and 0 <= int(y) < self.num_classes

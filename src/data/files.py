@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import torch
@@ -13,9 +14,10 @@ from torch.utils.data import DataLoader
 from src.data.base import SplitDataModule
 from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.getters import Record
+from src.data.layout import Layout
 from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
-from src.data.spec import DataSpec, TargetKind
+from src.data.spec import DataSpec, InputKind, TargetKind
 from src.data.splits import SPLITS, FileOrderSampler, split_refs
 from src.data.statistics import Statistics, statistics
 from src.errors import TriadError
@@ -39,6 +41,9 @@ class FileDataModule(SplitDataModule):
         reader: Reader,
         target_kind: TargetKind,
         num_classes: int | None,
+        inputs: InputKind,
+        vocab_size: int | None,
+        max_length: int | None,
         split: Sequence[float],
         split_seed: int,
         split_by: str,
@@ -50,13 +55,19 @@ class FileDataModule(SplitDataModule):
         pin_memory: bool,
         persistent_workers: bool,
         prepare: Callable[[], object] | None = None,
+        dataset: str | None = None,
     ) -> None:
         super().__init__()
         if on_bad_file not in ("raise", "skip"):
             raise ValueError(f"on_bad_file must be raise or skip, got {on_bad_file!r}")
         if target_kind not in ("integer", "continuous"):
             raise ValueError(f"target_kind must be integer or continuous, got {target_kind!r}")
-        self.datagetter, self.reader, self.prepare = datagetter, reader, prepare
+        if inputs not in ("real", "sequence", "tokens") or (inputs == "tokens") != (vocab_size is not None):
+            raise ValueError(
+                f"inputs must be real, sequence or tokens, and tokens (only) need vocab_size; got {inputs}"
+            )
+        self.inputs, self.vocab_size, self.max_length = inputs, vocab_size, max_length
+        self.datagetter, self.reader, self.prepare, self.dataset = datagetter, reader, prepare, dataset
         self.target_kind, self.num_classes = target_kind, num_classes
         self.split, self.split_seed, self.split_by = list(split), split_seed, split_by
         self.normalize, self.cache = normalize, cache
@@ -94,8 +105,12 @@ class FileDataModule(SplitDataModule):
         num_classes = self._num_classes(records)
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
+        self.layout = self._layout(
+            FileSamples(records, [r for s in SPLITS for r in parts[s]], self.reader, cache=False), x
+        )
         if self.normalize and self._stats is None:  # a checkpoint's come first: eval and predict normalise as training
-            self._stats = statistics(probe, self.reader)
+            channels = self.layout.in_shape[-1] if self.inputs == "sequence" else None  # per channel, over positions
+            self._stats = statistics(probe, self.reader, channels)
         x_stats, y_stats = self._stats if self.normalize and self._stats is not None else (None, None)
         self.datasets = {
             split: FileSamples(
@@ -103,21 +118,41 @@ class FileDataModule(SplitDataModule):
                 parts[split],
                 self.reader,
                 cache=self.cache,
-                in_shape=tuple(x.shape),
+                layout=self.layout,
                 num_classes=num_classes,
                 x_stats=x_stats,
             )
             for split in SPLITS
         }
         self._spec = DataSpec(
-            in_shape=tuple(x.shape),
+            in_shape=self.layout.in_shape,
+            inputs=self.inputs,
+            vocab_size=self.vocab_size,
+            variable_length=self.layout.variable_length,
             target_kind=self.target_kind,
             num_classes=num_classes,
             target_dim=None if num_classes else y.numel(),
             target_mean=y_stats[0] if y_stats and not num_classes else None,
             target_std=y_stats[1] if y_stats and not num_classes else None,
         )
-        log.info(f"Files: {len(records)}; samples per split: " + ", ".join(f"{s}={len(parts[s])}" for s in SPLITS))
+        log.info(
+            f"{self.dataset or 'Files'}: {len(records)} files; samples per split: "
+            + ", ".join(f"{s}={len(parts[s])}" for s in SPLITS)
+        )
+
+    def _layout(self, every: FileSamples, first: torch.Tensor) -> Layout:
+        """The inputs' layout: the first training sample's shape, and for sequences the longest length.
+
+        Sequences: the longest length of any split and whether lengths vary, found by reading every file once,
+        unless data.max_length is set.
+        """
+        shape = Layout.shape_of(self.inputs, first)
+        if self.inputs == "real":
+            return Layout("real", shape)
+        if self.max_length is not None:
+            return Layout(self.inputs, (self.max_length, *shape[1:]), self.vocab_size, variable_length=True)
+        lengths = {Layout.shape_of(self.inputs, every.raw(i)[0])[0] for i in range(len(every))}
+        return Layout(self.inputs, (max(lengths), *shape[1:]), self.vocab_size, variable_length=len(lengths) > 1)
 
     def _references(self, records: list[Record]) -> tuple[list[Record], list[SampleRef]]:
         """One (record, offset) per sample. With on_bad_file=skip every file is read once here, to drop bad ones."""
@@ -211,7 +246,7 @@ class FileDataModule(SplitDataModule):
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,
             persistent_workers=self.persistent_workers and self.num_workers > 0,
-            collate_fn=collate,
+            collate_fn=partial(collate, pad=self.layout.variable_length),
         )
 
     def on_before_batch_transfer(self, batch: Any, dataloader_idx: int) -> Any:

@@ -7,11 +7,22 @@ from typing import Literal
 
 TargetKind = Literal["integer", "continuous"]
 """``integer``: class labels 0..num_classes-1. ``continuous``: real vectors of size target_dim."""
+InputKind = Literal["real", "sequence", "tokens"]
+"""``real``: a fixed-shape real tensor (a vector or an image). ``sequence``: real values of shape (length, channels).
+``tokens``: integer ids of shape (length,) below ``vocab_size``."""
+Level = Literal["sample", "position"]
+"""``sample``: one target per sample. ``position``: one target per position of a sequence."""
 
 
 @dataclass(frozen=True)
 class DataSpec:
-    """Input shape and target description published by every DataModule and sampler."""
+    """Input and target description published by every DataModule and sampler.
+
+    For sequences ``in_shape`` is ``(length, channels)`` (real values) or ``(length,)`` (tokens); with
+    ``variable_length`` the length is the longest one, shorter sequences are padded at the end, and batches carry
+    a padding mask. Position-level targets are ``(length,)`` per sample (``(length, target_dim)`` if continuous);
+    a batch's ``target_mask`` says which positions count.
+    """
 
     in_shape: tuple[int, ...]
     target_kind: TargetKind
@@ -21,15 +32,42 @@ class DataSpec:
     # its targets with them, so that a loss on raw values (say, in the hundreds) stays well conditioned.
     target_mean: tuple[float, ...] | None = None
     target_std: tuple[float, ...] | None = None
+    inputs: InputKind = "real"
+    vocab_size: int | None = None  # token inputs: ids are 0..vocab_size-1
+    variable_length: bool = False  # sequences: lengths differ, batches carry a padding mask
+    target_level: Level = "sample"
 
     def __post_init__(self) -> None:
         if self.target_kind == "integer" and not (self.num_classes and self.num_classes >= 2):
             raise ValueError(f"integer targets need num_classes >= 2, got {self.num_classes}")
         if self.target_kind == "continuous" and not (self.target_dim and self.target_dim >= 1):
             raise ValueError(f"continuous targets need target_dim >= 1, got {self.target_dim}")
+        if (self.inputs == "tokens") != bool(self.vocab_size):
+            raise ValueError(f"token inputs, and only they, need vocab_size >= 1; got {self.inputs}, {self.vocab_size}")
+        expected_rank = {"sequence": 2, "tokens": 1}.get(self.inputs)
+        if expected_rank is not None and len(self.in_shape) != expected_rank:
+            raise ValueError(f"{self.inputs} inputs need in_shape of rank {expected_rank}, got {self.in_shape}")
+        if self.inputs == "real" and (self.variable_length or self.target_level == "position"):
+            raise ValueError("variable lengths and position-level targets need sequence or token inputs")
+
+    @property
+    def length(self) -> int | None:
+        """The (longest) sequence length, or None for non-sequence inputs."""
+        return self.in_shape[0] if self.inputs != "real" else None
 
     def describe(self) -> str:
         """One phrase for messages, e.g. ``integer targets (5 classes)``."""
         if self.target_kind == "integer":
-            return f"integer targets ({self.num_classes} classes)"
-        return f"continuous targets (target_dim={self.target_dim})"
+            targets = f"integer targets ({self.num_classes} classes)"
+        else:
+            targets = f"continuous targets (target_dim={self.target_dim})"
+        return targets if self.target_level == "sample" else f"{targets} per position"
+
+    def describe_inputs(self) -> str:
+        """One phrase for messages, e.g. ``token sequences (vocabulary 64, length up to 64)``."""
+        length = f"length {'up to ' if self.variable_length else ''}{self.length}"
+        if self.inputs == "tokens":
+            return f"token sequences (vocabulary {self.vocab_size}, {length})"
+        if self.inputs == "sequence":
+            return f"real sequences ({length}, {self.in_shape[1]} channels)"
+        return f"real inputs of shape {self.in_shape}"

@@ -12,9 +12,9 @@ import math
 from collections.abc import Callable, Iterator
 
 import torch
-from torch import Tensor
 from torch.utils.data import Dataset, DistributedSampler
 
+from src.data.batch import Batch
 from src.data.ranks import check_share, world
 from src.data.samplers.base import Sampler
 
@@ -41,13 +41,15 @@ class SimulatedBatches(Dataset):
         """Samples per batch: all full but the last, which may be short."""
         return [min(self.batch_size, self.num_samples - i * self.batch_size) for i in range(len(self))]
 
-    def __getitem__(self, key: BatchKey | int) -> tuple[Tensor, Tensor]:
+    def __getitem__(self, key: BatchKey | int) -> Batch:
         epoch, index, part, parts = key if isinstance(key, tuple) else (0, key, 0, 1)
         if not 0 <= index < len(self):
             raise IndexError(index)
         generator = torch.Generator().manual_seed(stream_seed(self.seed, self.split, epoch, index))
-        x, y = self.sampler.sample(self.sizes()[index], generator)
-        return (x, y) if parts == 1 else (x[part::parts], y[part::parts])
+        size = self.sizes()[index]
+        ids = torch.arange(index * self.batch_size, index * self.batch_size + size)  # the sample's place in its split
+        batch = self.sampler.sample(size, generator)._replace(id=ids)
+        return batch if parts == 1 else batch.select(slice(part, None, parts))
 
 
 class TrainBatchSampler(DistributedSampler):

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 from torch import Tensor
-from torchmetrics import MetricCollection
+from torchmetrics import MeanAbsoluteError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
+from torchmetrics.wrappers import LambdaInputTransformer
 
 from src.data.spec import DataSpec
 from src.tasks.base import Task
 
 
+def predicted_id(logits: Tensor) -> Tensor:
+    """The most likely class id, as a float (for the MAE)."""
+    return logits.argmax(-1).float()
+
+
 class Classification(Task):
-    """Linear head to num_classes logits, cross-entropy, accuracy and macro-F1."""
+    """Linear head to num_classes logits, cross-entropy; accuracy, macro-F1 and the MAE of the class id."""
 
     accepts = ("integer",)
 
-    def __init__(self, *, label_smoothing: float, monitor: str, mode: str) -> None:
-        super().__init__(monitor=monitor, mode=mode)
+    def __init__(self, *, label_smoothing: float, monitor: str, mode: str, pool: str = "auto") -> None:
+        super().__init__(monitor=monitor, mode=mode, pool=pool)
         if not 0.0 <= label_smoothing < 1.0:
             raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
         self.label_smoothing = label_smoothing
@@ -27,14 +33,19 @@ class Classification(Task):
         return int(spec.num_classes)
 
     def make_metrics(self, spec: DataSpec) -> MetricCollection:
-        """Accuracy (micro: the fraction right) and macro-F1."""
+        """Accuracy (micro: the fraction right), macro-F1, and the MAE of the predicted class id.
+
+        The MAE is what integer_regression reports too, so the swap compares on the same footing; it means
+        something where labels are ordered (copy numbers, counts), and is a distance between ids elsewhere.
+        """
         k = int(spec.num_classes)
+        mae = LambdaInputTransformer(MeanAbsoluteError(), transform_pred=predicted_id, transform_target=Tensor.float)
         return MetricCollection(
-            {"acc": MulticlassAccuracy(k, average="micro"), "f1": MulticlassF1Score(k, average="macro")}
+            {"acc": MulticlassAccuracy(k, average="micro"), "f1": MulticlassF1Score(k, average="macro"), "mae": mae}
         )
 
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
-        """Cross-entropy of (B, K) logits against (B,) labels."""
+        """Cross-entropy of (N, K) logits against (N,) labels."""
         return F.cross_entropy(out, y, label_smoothing=self.label_smoothing)
 
     def postprocess(self, out: Tensor) -> dict[str, Tensor]:

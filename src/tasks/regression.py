@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection, R2Score
 
-from src.data.spec import DataSpec
+from src.data.spec import DataSpec, Level
 from src.tasks.base import Task
 
 
@@ -16,20 +16,20 @@ class Regression(Task):
 
     accepts = ("continuous",)
 
-    def __init__(self, *, loss: str, huber_delta: float, monitor: str, mode: str) -> None:
-        super().__init__(monitor=monitor, mode=mode)
+    def __init__(self, *, loss: str, huber_delta: float, monitor: str, mode: str, pool: str = "auto") -> None:
+        super().__init__(monitor=monitor, mode=mode, pool=pool)
         if loss not in ("mse", "huber"):
             raise ValueError(f"loss must be mse or huber, got {loss!r}")
         self.loss_name, self.huber_delta = loss, huber_delta
 
-    def build(self, in_dim: int, spec: DataSpec) -> None:
+    def build(self, in_dim: int, spec: DataSpec, features: Level = "sample") -> None:
         """Also keep the data's target statistics: the head predicts standardised targets."""
-        super().build(in_dim, spec)
+        super().build(in_dim, spec, features)
         dim = int(spec.target_dim)
         self.register_buffer("target_mean", torch.tensor(spec.target_mean or (0.0,) * dim))
         self.register_buffer("target_std", torch.tensor(spec.target_std or (1.0,) * dim))
 
-    def forward(self, features: Tensor) -> Tensor:
+    def decode(self, features: Tensor) -> Tensor:
         """Predictions in the targets' own units."""
         return self.decoder(features) * self.target_std + self.target_mean
 
@@ -42,7 +42,7 @@ class Regression(Task):
         return MetricCollection({"mse": MeanSquaredError(), "mae": MeanAbsoluteError(), "r2": R2Score()})
 
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
-        """MSE or Huber of (B, D) outputs against (B, D) targets, both standardised by the data's statistics."""
+        """MSE or Huber of (N, D) outputs against (N, D) targets, both standardised by the data's statistics."""
         out, y = (out - self.target_mean) / self.target_std, (y - self.target_mean) / self.target_std
         if self.loss_name == "huber":
             return F.huber_loss(out, y, delta=self.huber_delta)

@@ -1,20 +1,22 @@
-"""Backbones: shapes, any input shape, out_dim, and purity (plain PyTorch only)."""
+"""Backbones: what each takes and returns, padding and causality, and purity (plain PyTorch only)."""
 
 from __future__ import annotations
 
 import ast
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import torch
-from hydra.utils import get_class, instantiate
 
-from tests.helpers import ROOT, compose_cfg, options
+from src.build.fit import check_backbone
+from src.errors import IncompatibleDataError
+from tests.backbones.conftest import LENGTH, SPECS, backbone_class, build, example, variants
+from tests.helpers import ROOT, options
 
 BACKBONES = options("backbone")
+VARIANTS = variants()
 FORBIDDEN = (
     "lightning",
     "pytorch_lightning",
@@ -27,62 +29,83 @@ FORBIDDEN = (
     "src.runs",
     "schemas",
 )
+KIND_OF = {"vector": "real", "image": "real", "sequence": "sequence", "tokens": "tokens"}
 
 
-def build(name: str, in_shape: tuple[int, ...], tmp_path: Path, *overrides: str) -> torch.nn.Module:
-    cfg = compose_cfg("train", [f"backbone={name}", *overrides], tmp_path)
-    return instantiate(cfg.backbone, in_shape=in_shape)
+def variant_id(variant: tuple[str, tuple[str, ...]]) -> str:
+    return "+".join([variant[0], *(o.removeprefix("backbone.") for o in variant[1])])
 
 
 @pytest.mark.parametrize("name", BACKBONES)
-@pytest.mark.parametrize("in_shape", [(16,), (3, 8, 8)], ids=["vector", "image"])
-def test_features_have_shape_batch_by_out_dim(name: str, in_shape: tuple[int, ...], tmp_path: Path) -> None:
-    target = get_class(compose_cfg("train", [f"backbone={name}"], tmp_path).backbone._target_)
-    ranks = getattr(target, "input_ranks", None)  # None: any input shape (flattened)
-    if ranks is not None and len(in_shape) not in ranks:
-        with pytest.raises(Exception, match=f"the data gives {re.escape(str(in_shape))}"):
-            build(name, in_shape, tmp_path)
+@pytest.mark.parametrize("example_kind", list(SPECS))
+def test_features_per_sample_or_per_position_on_every_input_it_takes(
+    name: str, example_kind: str, tmp_path: Path
+) -> None:
+    spec, cls = SPECS[example_kind], backbone_class(name, tmp_path)
+    if KIND_OF[example_kind] not in cls.inputs:  # the build stops first, naming what the backbone takes
+        with pytest.raises(IncompatibleDataError, match="Backbones that fit this data"):
+            check_backbone(cls, spec)
         return
-    net = build(name, in_shape, tmp_path)
-    features = net(torch.randn(7, *in_shape))
-    assert features.shape == (7, net.out_dim) and features.dtype == torch.float32
+    ranks = getattr(cls, "input_ranks", None)  # the cnn: images only
+    if ranks is not None and len(spec.in_shape) not in ranks:
+        with pytest.raises(Exception, match="the data gives"):
+            build(name, spec, tmp_path)
+        return
+    net = build(name, spec, tmp_path)
+    features = net(example(spec, 7))
+    expected = (7, net.out_dim) if cls.features == "sample" else (7, LENGTH, net.out_dim)
+    assert features.shape == expected and features.dtype == torch.float32
     assert torch.isfinite(features).all()
 
 
 @pytest.mark.parametrize("name", BACKBONES)
 def test_gradients_reach_every_parameter(name: str, tmp_path: Path) -> None:
-    net = build(name, (1, 6, 6), tmp_path)
-    net(torch.randn(5, 1, 6, 6)).square().sum().backward()
+    cls = backbone_class(name, tmp_path)
+    spec = SPECS["image"] if "real" in cls.inputs else SPECS["tokens"]
+    net = build(name, spec, tmp_path)
+    net(example(spec, 5)).square().sum().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
 
 
 @pytest.mark.parametrize("name", BACKBONES)
 def test_bad_hyper_parameters_are_rejected(name: str, tmp_path: Path) -> None:
+    spec = SPECS["image"] if "real" in backbone_class(name, tmp_path).inputs else SPECS["sequence"]
     with pytest.raises(Exception, match="depth"):
-        build(name, (1, 6, 6), tmp_path, "backbone.depth=0")
+        build(name, spec, tmp_path, "backbone.depth=0")
 
 
-@pytest.mark.parametrize("activation", ["relu", "gelu", "silu", "tanh"])
-@pytest.mark.parametrize("norm", ["none", "batch", "layer"])
-def test_mlp_activation_and_norm_choices(activation: str, norm: str, tmp_path: Path) -> None:
-    net = build("mlp", (6,), tmp_path, f"backbone.activation={activation}", f"backbone.norm={norm}")
-    assert net(torch.randn(4, 6)).shape == (4, net.out_dim)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+@pytest.mark.parametrize("example_kind", ["sequence", "tokens"])
+def test_padding_changes_no_output_at_a_real_position(
+    variant: tuple[str, tuple[str, ...]], example_kind: str, tmp_path: Path
+) -> None:
+    """A padded batch, with garbage in the padding, against each sequence run alone at its own length."""
+    name, overrides = variant
+    spec = SPECS[example_kind]
+    net = build(name, spec, tmp_path, *overrides).eval()
+    x = example(spec, 3)
+    lengths = [LENGTH, 7, 4]
+    mask = torch.arange(LENGTH)[None, :] < torch.tensor(lengths)[:, None]  # (3, L)
+    padded = net(x, mask)
+    for i, length in enumerate(lengths):
+        alone = net(x[i : i + 1, :length])  # no padding at all
+        assert torch.allclose(padded[i, :length], alone[0], atol=1e-5), f"sample {i} (length {length})"
 
 
-def test_mlp_unknown_activation_lists_the_choices(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="relu, gelu, silu, tanh"):
-        build("mlp", (6,), tmp_path, "backbone.activation=swish")
-
-
-@pytest.mark.parametrize("name", ["mlp", "resmlp"])
-def test_width_sets_out_dim(name: str, tmp_path: Path) -> None:
-    assert build(name, (10,), tmp_path, "backbone.width=24").out_dim == 24
-
-
-def test_cnn_out_dim_follows_depth_and_channels(tmp_path: Path) -> None:
-    net = build("cnn", (3, 16, 16), tmp_path, "backbone.depth=3", "backbone.channels=8")
-    assert net.out_dim == 32 and net(torch.randn(2, 3, 16, 16)).shape == (2, 32)
-    assert build("cnn", (8, 8), tmp_path)(torch.randn(2, 8, 8)).shape[0] == 2  # (H, W): one channel
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_a_causal_backbone_ignores_later_tokens_and_a_bidirectional_one_reads_them(
+    variant: tuple[str, tuple[str, ...]], tmp_path: Path
+) -> None:
+    name, overrides = variant
+    spec = SPECS["tokens"]
+    net = build(name, spec, tmp_path, *overrides).eval()
+    x = example(spec, 2)
+    changed = x.clone()
+    changed[:, 8:] = (changed[:, 8:] + 1) % spec.vocab_size  # every token from position 8 on
+    before, after = net(x), net(changed)
+    earlier_moved = not torch.allclose(before[:, :8], after[:, :8], atol=1e-6)
+    assert earlier_moved != net.causal, f"causal={net.causal}, but earlier outputs moved: {earlier_moved}"
+    assert not torch.allclose(before[:, 8:], after[:, 8:], atol=1e-6)  # the change itself is seen
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "src" / "backbones").glob("*.py")), ids=lambda p: p.name)
@@ -96,8 +119,9 @@ def test_backbone_sources_import_only_torch_and_einops(path: Path) -> None:
 
 def test_importing_the_backbones_loads_no_framework_module() -> None:
     frameworks = ("lightning", "pytorch_lightning", "hydra", "omegaconf")
+    modules = ", ".join(f"src.backbones.{p.stem}" for p in (ROOT / "src" / "backbones").glob("[!_]*.py"))
     code = (
-        "import sys, src.backbones.mlp, src.backbones.resmlp;"
+        f"import sys, {modules};"
         f"bad = [m for m in sys.modules if m.split('.')[0] in {frameworks} or m.startswith(('src.tasks', 'src.data'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -22,6 +22,9 @@ def module(manifest: Path, **overrides: object) -> FileDataModule:
         "reader": NumpyReader(x_key="x", y_key="y"),
         "target_kind": "integer",
         "num_classes": None,
+        "inputs": "real",
+        "vocab_size": None,
+        "max_length": None,
         "split": [0.5, 0.25, 0.25],
         "split_seed": 0,
         "split_by": "file",
@@ -68,8 +71,8 @@ def test_files_are_read_only_when_the_loader_asks(npy_data: Path, monkeypatch: p
     spec = dm.spec  # lists the files, splits them, and reads one training sample for the input shape
     assert spec.in_shape == (1, 4, 4) and spec.num_classes == 4
     assert len(opened) == 1
-    batch_x, batch_y = next(iter(dm.val_dataloader()))
-    assert batch_x.shape == (8, 1, 4, 4) and batch_y.dtype == torch.int64
+    batch = next(iter(dm.val_dataloader()))
+    assert batch.x.shape == (8, 1, 4, 4) and batch.y.dtype == torch.int64 and batch.id.tolist() == list(range(8))
     assert len(opened) == 1 + 8 and set(opened[1:]) <= {Path(p).name for p in files_of(dm, "val")}
 
 
@@ -122,7 +125,7 @@ def test_uncached_training_reads_each_file_once_an_epoch(tmp_path: Path, monkeyp
     reads: list[str] = []
     original = NumpyReader.read
     monkeypatch.setattr(NumpyReader, "read", lambda self, path: reads.append(path.name) or original(self, path))
-    seen = [y for _, y in dm.train_dataloader()]
+    seen = [batch.y for batch in dm.train_dataloader()]
     assert sum(len(y) for y in seen) == len(dm.datasets["train"])
     assert sorted(reads) == sorted({str(dm.datasets["train"].records[r][0].name) for r, _ in dm.datasets["train"].refs})
 
@@ -138,7 +141,7 @@ def test_continuous_targets_are_standardised_by_the_task_with_training_statistic
     )
     spec = dm.spec
     assert spec.target_dim == 1 and spec.target_mean[0] > 200 and spec.target_std[0] > 50
-    x, y = next(iter(dm.train_dataloader()))
+    x, y = next(iter(dm.train_dataloader()))[:2]
     assert abs(float(x.mean())) < 1.0 and float(y.mean()) > 100  # inputs standardised, targets kept raw
 
 
@@ -182,7 +185,7 @@ def test_samples_of_inconsistent_shape_name_the_file(tmp_path: Path) -> None:
     np.save(odd, np.zeros((1, 5, 5), np.float32))
     dm = module(manifest, split=[0.5, 0.25, 0.25])
     dm.setup()
-    with pytest.raises(TriadError, match=rf"{odd}: sample of shape \(1, 5, 5\), but .* \(1, 4, 4\)"):
+    with pytest.raises(TriadError, match=rf"{odd}: sample 0 has shape \(1, 5, 5\), but .* \(1, 4, 4\)"):
         for split in ("train", "val", "test"):
             list(getattr(dm, f"{split}_dataloader")())
 

@@ -8,6 +8,7 @@ import pytest
 import torch
 from hydra.utils import instantiate
 
+from src.data.batch import Batch
 from src.data.samplers.base import Sampler
 from tests.helpers import compose_cfg, options
 
@@ -18,7 +19,7 @@ def make(name: str, tmp_path: Path, *overrides: str) -> Sampler:
     return instantiate(compose_cfg("train", [f"data/sampler={name}", *overrides], tmp_path).data.sampler)
 
 
-def draw(sampler: Sampler, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+def draw(sampler: Sampler, n: int, seed: int) -> Batch:
     return sampler.sample(n, torch.Generator().manual_seed(seed))
 
 
@@ -26,27 +27,37 @@ def draw(sampler: Sampler, n: int, seed: int) -> tuple[torch.Tensor, torch.Tenso
 def test_batch_matches_the_published_spec(name: str, tmp_path: Path) -> None:
     sampler = make(name, tmp_path)
     spec = sampler.spec
-    x, y = draw(sampler, 33, 0)
-    assert x.shape == (33, *spec.in_shape) and x.dtype == torch.float32
+    x, y, mask, target_mask, _ = draw(sampler, 33, 0)
+    assert x.shape == (33, *spec.in_shape)
+    if spec.inputs == "tokens":
+        assert x.dtype == torch.int64 and int(x.min()) >= 0 and int(x.max()) < spec.vocab_size
+    else:
+        assert x.dtype == torch.float32
+    positions = (spec.length,) if spec.target_level == "position" else ()
     if spec.target_kind == "integer":
-        assert y.shape == (33,) and y.dtype == torch.int64
+        assert y.shape == (33, *positions) and y.dtype == torch.int64
         assert int(y.min()) >= 0 and int(y.max()) < spec.num_classes
     else:
-        assert y.shape == (33, spec.target_dim) and y.dtype == torch.float32
+        assert y.shape == (33, *positions, spec.target_dim) and y.dtype == torch.float32
+    assert (mask is not None) == spec.variable_length  # a mask exactly when lengths vary
+    if mask is not None:
+        assert mask.shape == (33, spec.length) and mask[:, 0].all()
+        assert torch.equal(mask, mask.cummin(1).values)  # real positions first, padding at the end
+    assert target_mask is None or (spec.target_level == "position" and target_mask.shape == (33, spec.length))
 
 
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_same_seed_same_data_other_seed_other_data(name: str, tmp_path: Path) -> None:
     a, b = make(name, tmp_path), make(name, tmp_path)
-    assert all(torch.equal(u, v) for u, v in zip(draw(a, 64, 1), draw(b, 64, 1), strict=True))
-    assert not torch.equal(draw(a, 64, 1)[0], draw(a, 64, 2)[0])
+    assert all(u is v is None or torch.equal(u, v) for u, v in zip(draw(a, 64, 1), draw(b, 64, 1), strict=True))
+    assert not torch.equal(draw(a, 64, 1).x, draw(a, 64, 2).x)
 
 
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_the_problem_is_fixed_by_the_sampler_seed(name: str, tmp_path: Path) -> None:
     """Same sample stream, different problem seed: the inputs' distribution or the targets change."""
-    x0, y0 = draw(make(name, tmp_path, "data.sampler.seed=0"), 256, 5)
-    x1, y1 = draw(make(name, tmp_path, "data.sampler.seed=1"), 256, 5)
+    x0, y0 = draw(make(name, tmp_path, "data.sampler.seed=0"), 256, 5)[:2]
+    x1, y1 = draw(make(name, tmp_path, "data.sampler.seed=1"), 256, 5)[:2]
     assert not (torch.equal(x0, x1) and torch.equal(y0, y1))
 
 
@@ -54,7 +65,7 @@ def test_clusters_labels_are_ordinal_along_one_line(tmp_path: Path) -> None:
     sampler = make("clusters", tmp_path, "data.sampler.num_classes=6")
     steps = sampler.centres.diff(dim=0)  # (K-1, dim): equal steps along one direction
     assert torch.allclose(steps, steps[0].expand_as(steps), atol=1e-5)
-    x, y = draw(sampler, 6000, 0)
+    x, y = draw(sampler, 6000, 0)[:2]
     projection = (x - sampler.centres[0]) @ steps[0] / steps[0].norm() ** 2  # ~ the label
     # Rounding the projection is right unless the noise crosses half a spacing (2 sd): measured 0.963 (theory ~0.96).
     assert (projection.round().clamp(0, 5).long() == y).float().mean() > 0.94
@@ -62,7 +73,7 @@ def test_clusters_labels_are_ordinal_along_one_line(tmp_path: Path) -> None:
 
 def test_teacher_targets_have_unit_signal_and_the_configured_noise(tmp_path: Path) -> None:
     sampler = make("teacher", tmp_path, "data.sampler.noise=0.5", "data.sampler.target_dim=2")
-    _, y = draw(sampler, 20000, 0)
+    y = draw(sampler, 20000, 0).y
     assert y.shape == (20000, 2)
     assert torch.allclose(y.var(0), torch.tensor([1.25, 1.25]), rtol=0.08)
 
@@ -77,5 +88,39 @@ def test_a_whole_batch_is_one_vectorised_call(name: str, tmp_path: Path, monkeyp
     original = sampler.sample
     monkeypatch.setattr(sampler, "sample", lambda n, g: calls.append(n) or original(n, g))
     batches = SimulatedBatches(sampler, split="train", num_samples=300, batch_size=128, seed=0)
-    sizes = [len(batches[(0, i, 0, 1)][0]) for i in range(len(batches))]
+    sizes = [len(batches[(0, i, 0, 1)].x) for i in range(len(batches))]
     assert calls == sizes == [128, 128, 44]
+
+
+def test_associative_recall_targets_are_the_values_bound_to_the_queried_keys(tmp_path: Path) -> None:
+    sampler = make("associative_recall", tmp_path, "data.sampler.pairs=6", "data.sampler.length=40")
+    x, y, _, target_mask, _ = draw(sampler, 200, 3)
+    assert (target_mask.sum(1) == 6).all()  # every key queried once
+    for tokens, targets, queried in zip(x, y, target_mask, strict=True):
+        binding = dict(zip(tokens[0:12:2].tolist(), tokens[1:12:2].tolist(), strict=True))
+        assert len(binding) == 6  # distinct keys
+        for position in queried.nonzero().flatten().tolist():
+            assert position >= 12 and binding[int(tokens[position])] == int(targets[position])
+
+
+def test_copy_number_states_are_segments_mostly_normal_and_depth_follows_the_state(tmp_path: Path) -> None:
+    sampler = make("copy_number", tmp_path, "data.sampler.coverage=50")
+    x, y = draw(sampler, 400, 0)[:2]
+    changes = (y.diff(dim=1) != 0).float().mean()
+    assert 0.5 / 32 < changes < 1 / 32  # a change where a new segment draws another state: measured 0.0209
+    assert 0.55 < (y == 2).float().mean() < 0.75  # normal segments, and others drawn at 2 are impossible: 0.62
+    depth = x / sampler.gains  # (n, L, C): each channel's gain taken out
+    for state in range(5):  # about (state + 0.05) / 2 reads per copy
+        assert abs(float(depth[y == state].mean()) - (state + 0.05) / 2) < 0.02
+
+
+def test_motif_counts_are_the_copies_in_the_real_positions(tmp_path: Path) -> None:
+    sampler = make("motif", tmp_path)
+    x, y, mask, _, _ = draw(sampler, 300, 1)
+    motif = sampler.motif.tolist()
+    for tokens, count, real in zip(x, y, mask, strict=True):
+        sequence = tokens[real].tolist()
+        found = sum(sequence[i : i + len(motif)] == motif for i in range(len(sequence)))
+        assert found == int(count)
+        assert not tokens[~real].any()  # padding is token 0
+    assert set(y.tolist()) == {0, 1, 2, 3}

@@ -23,7 +23,7 @@ def datamodule(tmp_path: Path, *overrides: str) -> SimulatedDataModule:
 
 def epoch(loader: DataLoader, number: int) -> list[torch.Tensor]:
     loader.sampler.set_epoch(number)  # what Lightning's fit loop does at every epoch start
-    return [x for x, _ in loader]
+    return [batch.x for batch in loader]
 
 
 def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
@@ -32,8 +32,9 @@ def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
 
 def test_loaders_yield_whole_batches_of_the_configured_sizes(tmp_path: Path) -> None:
     dm = datamodule(tmp_path)
-    assert [len(x) for x, _ in dm.train_dataloader()] == [64] * 10
-    assert sum(len(y) for _, y in dm.val_dataloader()) == 320
+    assert [len(batch.x) for batch in dm.train_dataloader()] == [64] * 10
+    val_ids = torch.cat([batch.id for batch in dm.val_dataloader()])
+    assert val_ids.tolist() == list(range(320))  # every sample once, named by its place in the split
     assert dm.train_dataloader().batch_size is None  # batches come from the sampler, not from collation
 
 
@@ -78,9 +79,9 @@ def test_each_rank_gets_a_disjoint_share_of_the_training_batches() -> None:
 def test_ranks_evaluate_every_sample_exactly_once(num_samples: int, ranks: int) -> None:
     sampler = Clusters(num_classes=3, dim=4, spacing=1.0, noise=1.0, seed=0)
     batches = SimulatedBatches(sampler, split="val", num_samples=num_samples, batch_size=128, seed=0)
-    whole = torch.cat([batches[i][0] for i in range(len(batches))])
+    whole = torch.cat([batches[i].x for i in range(len(batches))])
     shares = [
-        torch.cat([batches[key][0] for key in EvalBatchSampler(batches.sizes(), num_replicas=ranks, rank=rank)])
+        torch.cat([batches[key].x for key in EvalBatchSampler(batches.sizes(), num_replicas=ranks, rank=rank)])
         for rank in range(ranks)
     ]
     assert all(len(share) for share in shares)  # no rank without a batch: it would skip the epoch's collectives

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 import torch
 from hydra.utils import get_class, instantiate
 
+from src.data.batch import Batch
 from src.data.spec import DataSpec
 from src.errors import IncompatibleDataError, TriadError
 from src.tasks.base import Task
@@ -57,10 +59,73 @@ def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(
     assert all(len(v) == 32 for v in predictions.values())
 
 
-def test_sequence_features_are_pooled_by_the_decoder(tmp_path: Path) -> None:
+SEQUENCE = DataSpec(in_shape=(6, 2), inputs="sequence", target_kind="integer", num_classes=4)
+PER_POSITION = DataSpec(
+    in_shape=(6, 2), inputs="sequence", target_kind="integer", num_classes=4, target_level="position"
+)
+
+
+@pytest.mark.parametrize("pool", ["mean", "max", "first", "last"])
+def test_pooling_reads_only_the_real_positions(pool: str, tmp_path: Path) -> None:
+    task = make("classification", tmp_path, f"task.pool={pool}")
+    task.build(3, SEQUENCE, "position")
+    features = torch.randn(2, 6, 3)
+    mask = torch.tensor([[True] * 6, [True] * 4 + [False] * 2])
+    garbage = features.clone()
+    garbage[1, 4:] = 1e6  # the padding of sample 1
+    assert torch.allclose(task(features, mask), task(garbage, mask))
+    expected = {
+        "mean": features[1, :4].mean(0),
+        "max": features[1, :4].amax(0),
+        "first": features[1, 0],
+        "last": features[1, 3],
+    }[pool]
+    assert torch.allclose(task(features, mask)[1], task.decoder(expected))
+
+
+def test_auto_pools_by_mean_only_where_needed(tmp_path: Path) -> None:
     task = make("classification", tmp_path)
-    task.build(16, INTEGER)
-    assert task(torch.randn(5, 7, 16)).shape == (5, 4)
+    task.build(3, SEQUENCE, "position")
+    assert task.pool == "mean" and task(torch.randn(5, 6, 3)).shape == (5, 4)
+    task.build(3, PER_POSITION, "position")
+    assert task.pool is None and task(torch.randn(5, 6, 3)).shape == (5, 6, 4)
+    task.build(3, INTEGER, "sample")
+    assert task.pool is None
+
+
+@pytest.mark.parametrize(
+    ("pool", "spec", "features", "named"),
+    [
+        ("auto", PER_POSITION, "sample", "one target per position, but the backbone gives one per sample"),
+        ("max", INTEGER, "sample", "task.pool=max has nothing to pool: the backbone gives one vector per sample"),
+        ("last", PER_POSITION, "position", "task.pool=last has nothing to pool: the targets are per position"),
+    ],
+)
+def test_impossible_levels_are_refused(pool: str, spec: DataSpec, features: str, named: str, tmp_path: Path) -> None:
+    with pytest.raises(IncompatibleDataError, match=named):
+        make("classification", tmp_path, f"task.pool={pool}").build(3, spec, features)
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_task_works_per_position_on_the_positions_that_count(name: str, tmp_path: Path) -> None:
+    """Head at every position; loss, metrics and predictions over the counted positions only, whatever the rest."""
+    task = make(name, tmp_path)
+    spec = (
+        PER_POSITION
+        if task.fits(PER_POSITION)
+        else dataclasses.replace(PER_POSITION, target_kind="continuous", num_classes=None, target_dim=2)
+    )
+    task.build(3, spec, "position")
+    features = torch.randn(4, 6, 3)
+    y = torch.randint(4, (4, 6)) if spec.target_kind == "integer" else torch.randn(4, 6, 2)
+    counted = torch.rand(4, 6) < 0.5
+    batch = Batch(torch.zeros(4, 6, 2), y, target_mask=counted, id=torch.arange(4))
+    out, scored_y = task.scored(task(features), batch)
+    assert len(out) == len(scored_y) == int(counted.sum())
+    noisy = batch._replace(y=torch.where(counted.view(4, 6, *[1] * (y.dim() - 2)), y, y + 3))
+    assert torch.equal(task.loss(out, scored_y), task.loss(*task.scored(task(features), noisy)))
+    rows = task.prediction_rows(task(features), batch)
+    assert torch.equal(rows["id"], counted.nonzero()[:, 0]) and torch.equal(rows["position"], counted.nonzero()[:, 1])
 
 
 def test_classification_metrics_and_predictions(tmp_path: Path) -> None:

@@ -1,17 +1,17 @@
-"""The sampler contract: a DataSpec, and a whole batch per call from a torch.Generator."""
+"""The sampler contract: a DataSpec, and a whole Batch per call from a torch.Generator."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
 import torch
-from torch import Tensor
 
+from src.data.batch import Batch
 from src.data.spec import DataSpec
 
 
 class Sampler(ABC):
-    """Draws batches of (x, y) from one fixed problem.
+    """Draws batches from one fixed problem.
 
     The problem itself (cluster centres, teacher weights) is fixed by the sampler's own ``seed``;
     the samples come from the generator the caller passes, so a stream is a pure function of its seed.
@@ -30,5 +30,5 @@ class Sampler(ABC):
         """What x and y look like."""
 
     @abstractmethod
-    def sample(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
-        """Return ``n`` samples at once: x of shape (n, *in_shape), y of shape (n,) or (n, target_dim)."""
+    def sample(self, n: int, generator: torch.Generator) -> Batch:
+        """Return ``n`` samples at once, shaped as ``spec`` says (see ``Batch``); ``id`` is left to the caller."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import torch
-from torch import Tensor
 
+from src.data.batch import Batch
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
 
@@ -33,8 +33,8 @@ class Clusters(Sampler):
         """Vectors of size dim; integer labels 0..K-1."""
         return DataSpec(in_shape=(self.dim,), target_kind="integer", num_classes=self.num_classes)
 
-    def sample(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+    def sample(self, n: int, generator: torch.Generator) -> Batch:
         """Draw labels uniformly, then points around their centres."""
         y = torch.randint(self.num_classes, (n,), generator=generator)  # (n,)
         x = self.centres[y] + self.noise * torch.randn(n, self.dim, generator=generator)  # (n, dim)
-        return x, y
+        return Batch(x, y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from src.data.batch import Batch
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
 
@@ -36,8 +37,8 @@ class Teacher(Sampler):
         """Vectors of size dim; continuous targets of size target_dim."""
         return DataSpec(in_shape=(self.dim,), target_kind="continuous", target_dim=self.target_dim)
 
-    def sample(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+    def sample(self, n: int, generator: torch.Generator) -> Batch:
         """Draw inputs, then their noisy teacher outputs."""
         x = torch.randn(n, self.dim, generator=generator)  # (n, dim)
         y = (self._teacher(x) - self.mean) / self.std  # (n, target_dim), unit variance
-        return x, y + self.noise * torch.randn(n, self.target_dim, generator=generator)
+        return Batch(x, y + self.noise * torch.randn(n, self.target_dim, generator=generator))

@@ -1,0 +1,157 @@
+"""Hyena (Poli et al., "Hyena Hierarchy", 2023): attention replaced by gated long convolutions, written from the paper.
+
+One operator of order N, on features u of width D:
+  1. project u to N + 1 signals and mix each locally with a short depthwise causal convolution: x^1..x^N and v;
+  2. make N long filters h^n, as long as the sequence, with a small MLP (sine activations) on positional features
+     of t, times a decay window exp(-alpha_c t) whose rate differs per channel (some filters local, some global);
+  3. recur: v <- x^n * (h^n conv v + b^n v) for n = 1..N, each convolution causal and computed by FFT in O(L log L);
+  4. project v back to width D.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+import torch
+from einops import rearrange
+from torch import Tensor, nn
+
+from src.backbones.sequence import InputEmbedding, causal_conv1d, zero_padding
+
+
+class Sine(nn.Module):
+    """sin(w x) with a learned frequency per unit: the filter MLP's activation (smooth, yet high frequencies)."""
+
+    def __init__(self, units: int) -> None:
+        super().__init__()
+        self.frequency = nn.Parameter(torch.ones(units))
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Element-wise."""
+        return torch.sin(self.frequency * x)
+
+
+class HyenaFilter(nn.Module):
+    """N long filters per channel: MLP(positional features of t) × exp(-alpha_c t).  -> (N, D, L)."""
+
+    def __init__(self, width: int, order: int, max_length: int, hidden: int, bands: int) -> None:
+        super().__init__()
+        t = torch.linspace(0, 1, max_length)[:, None]  # (L, 1)
+        k = torch.arange(1, bands + 1)[None, :]  # (1, bands)
+        features = torch.cat([t, torch.sin(2 * math.pi * k * t), torch.cos(2 * math.pi * k * t)], dim=-1)
+        self.register_buffer("features", features, persistent=False)  # (L, 1 + 2 bands)
+        self.mlp = nn.Sequential(
+            nn.Linear(features.shape[1], hidden), Sine(hidden), nn.Linear(hidden, hidden), Sine(hidden),
+            nn.Linear(hidden, order * width),
+        )  # fmt: skip
+        # Channel c's window falls to 1% after a reach of 2%..100% of the longest sequence, spread geometrically.
+        reach = torch.logspace(math.log10(0.02), 0, width) * max_length  # (D,) in positions
+        positions = torch.arange(max_length, dtype=torch.float32)  # (L,)
+        self.register_buffer(
+            "window", torch.exp(-math.log(100) * positions[None, :] / reach[:, None]), persistent=False
+        )
+        self.order = order
+
+    def forward(self, length: int) -> Tensor:
+        """The filters for sequences of ``length`` positions.  -> (N, D, L)."""
+        h = self.mlp(self.features[:length])  # (L, N * D)
+        return rearrange(h, "l (n d) -> n d l", n=self.order) * self.window[:, :length]
+
+
+def fft_causal_conv(v: Tensor, filters: Tensor) -> Tensor:
+    """y_t = sum_{s <= t} h_{t - s} v_s per channel, by FFT with zero padding to 2L.  (B, L, D), (D, L) -> (B, L, D)."""
+    length = v.shape[1]
+    spectrum = torch.fft.rfft(rearrange(v.float(), "b l d -> b d l"), n=2 * length)  # (B, D, L + 1)
+    y = torch.fft.irfft(spectrum * torch.fft.rfft(filters.float(), n=2 * length), n=2 * length)[..., :length]
+    return rearrange(y, "b d l -> b l d").to(v.dtype)
+
+
+class HyenaOperator(nn.Module):
+    """The order-N Hyena recurrence.  (B, L, D) -> (B, L, D)."""
+
+    def __init__(self, width: int, order: int, max_length: int, short_kernel: int, hidden: int, bands: int) -> None:
+        super().__init__()
+        self.order = order
+        self.project = nn.Linear(width, (order + 1) * width)
+        self.short = nn.Conv1d((order + 1) * width, (order + 1) * width, short_kernel, groups=(order + 1) * width)
+        self.filter = HyenaFilter(width, order, max_length, hidden, bands)
+        self.bias = nn.Parameter(torch.randn(order, width))  # the b^n v term: a skip inside each convolution
+        self.out = nn.Linear(width, width)
+
+    def forward(self, u: Tensor, mask: Tensor | None) -> Tensor:
+        """(B, L, D) -> (B, L, D)."""
+        *gates, v = causal_conv1d(self.short, self.project(u)).chunk(self.order + 1, dim=-1)  # N + 1 × (B, L, D)
+        v = zero_padding(v, mask)
+        filters = self.filter(u.shape[1])  # (N, D, L)
+        for n, gate in enumerate(gates):
+            v = gate * (fft_causal_conv(v, filters[n]) + self.bias[n] * v)
+        return self.out(v)
+
+
+class HyenaBlock(nn.Module):
+    """h + Hyena(LayerNorm(h)), then h + MLP(LayerNorm(h)): a transformer block with the attention swapped out."""
+
+    def __init__(self, width: int, order: int, max_length: int, short_kernel: int, hidden: int, bands: int,
+                 expansion: int, dropout: float) -> None:  # fmt: skip
+        super().__init__()
+        self.norm1, self.norm2 = nn.LayerNorm(width), nn.LayerNorm(width)
+        self.operator = HyenaOperator(width, order, max_length, short_kernel, hidden, bands)
+        self.mlp = nn.Sequential(
+            nn.Linear(width, expansion * width), nn.GELU(), nn.Linear(expansion * width, width), nn.Dropout(dropout)
+        )
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, h: Tensor, mask: Tensor | None) -> Tensor:
+        """(B, L, D) -> (B, L, D)."""
+        h = h + self.dropout(self.operator(self.norm1(h), mask))
+        return h + self.mlp(self.norm2(h))
+
+
+class Hyena(nn.Module):
+    """Embedding → ``depth`` Hyena blocks → LayerNorm.  (B, L[, C]) -> (B, L, width).
+
+    Causal by construction (causal short and long convolutions), so padding at the end changes no real output;
+    it needs no position table: its filters are functions of position.
+    """
+
+    inputs: ClassVar[tuple[str, ...]] = ("sequence", "tokens")
+    variable_length: ClassVar[bool] = True
+    features: ClassVar[str] = "position"
+
+    def __init__(
+        self,
+        *,
+        in_shape: Sequence[int],
+        depth: int,
+        width: int,
+        order: int,
+        filter_hidden: int,
+        filter_bands: int,
+        short_kernel: int,
+        expansion: int,
+        dropout: float,
+        vocab_size: int | None = None,
+    ) -> None:
+        super().__init__()
+        if min(depth, width, order, filter_hidden, filter_bands, short_kernel, expansion) < 1:
+            raise ValueError(
+                "need depth, width, order, filter_hidden, filter_bands, short_kernel, expansion >= 1, got "
+                f"{depth}, {width}, {order}, {filter_hidden}, {filter_bands}, {short_kernel}, {expansion}"
+            )
+        self.embedding = InputEmbedding("hyena", in_shape, vocab_size, width)
+        length = self.embedding.max_length
+        self.blocks = nn.ModuleList(
+            HyenaBlock(width, order, length, short_kernel, filter_hidden, filter_bands, expansion, dropout)
+            for _ in range(depth)
+        )
+        self.norm = nn.LayerNorm(width)
+        self.causal, self.out_dim = True, width
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        """(B, L) ids or (B, L, C) values, (B, L) padding mask -> (B, L, width)."""
+        h = self.embedding(x)  # (B, L, D)
+        for block in self.blocks:
+            h = block(h, mask)
+        return self.norm(h)

@@ -1,0 +1,35 @@
+"""The batch every DataModule yields and every step reads: named fields, not positional tuples."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from torch import Tensor
+
+
+class Batch(NamedTuple):
+    """Inputs, targets and the masks that say which positions are real and which targets count.
+
+    A NamedTuple, so that Lightning moves it to the device field by field without copying it first.
+    - ``x``: (B, *in_shape) real values, or (B, L) token ids.
+    - ``y``: (B,) labels or (B, target_dim) values; position-level: (B, L) or (B, L, target_dim).
+    - ``mask``: (B, L) bool, True at real positions; None when every sequence is full length (padding is at the end).
+    - ``target_mask``: (B, L) bool, True where a position-level target counts; None: every real position counts.
+    - ``id``: (B,) int64 sample ids (predictions name their rows with it); None when the data has none.
+    """
+
+    x: Tensor
+    y: Tensor
+    mask: Tensor | None = None
+    target_mask: Tensor | None = None
+    id: Tensor | None = None
+
+    def select(self, rows: slice | Tensor) -> Batch:
+        """The same fields for a subset of the samples (a slice or an index tensor)."""
+        return Batch(*(None if field is None else field[rows] for field in self))
+
+    def counted(self) -> Tensor | None:
+        """(B, L) bool: the positions whose targets count (None: every position)."""
+        if self.target_mask is not None and self.mask is not None:
+            return self.target_mask & self.mask
+        return self.target_mask if self.target_mask is not None else self.mask
