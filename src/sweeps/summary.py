@@ -52,6 +52,16 @@ def optimised(logged: list[Row], metric: str, monitor: str | None, mode: str | N
     return last_values(logged).get(metric, math.nan)
 
 
+def job_target(job: Path, sweep: tuple[str, str | None, str | None]) -> tuple[str, str | None, str | None]:
+    """A job's own (optimized metric, task.monitor, task.mode), read from its config: a job that swaps the task
+    (``task=classification,integer_regression``) optimises another metric than the sweep's base config names."""
+    if not config_file(job).is_file():
+        return sweep
+    config = OmegaConf.load(config_file(job))
+    values = [OmegaConf.select(config, key, default=None) for key in ("optimized_metric", "task.monitor", "task.mode")]
+    return (values[0] or sweep[0], values[1] or sweep[1], values[2] or sweep[2])
+
+
 def collect(sweep_dir: Path, target: tuple[str, str | None, str | None] | None = None) -> tuple[list[dict], list[str]]:
     """One row per job folder (status, overrides, final metrics, run dir), and the swept keys.
 
@@ -67,7 +77,7 @@ def collect(sweep_dir: Path, target: tuple[str, str | None, str | None] | None =
         state, reason = status(job, last)
         row = {"job": job.name, "status": state, "reason": reason, **values}
         if target is not None:
-            row["optimized"] = optimised(logged, *target)
+            row["optimized"] = optimised(logged, *job_target(job, target))
         table.append({**row, **last, "run_dir": str(job)})
     return table, [k for k in keys if len({str(row.get(k)) for row in table}) > 1]
 

@@ -48,3 +48,17 @@ def test_each_job_has_a_status_and_the_value_the_sweeper_was_told(tmp_path: Path
         ("failed", "ValueError: Invalid learning rate: -1.0"),
     ]
     assert rows[0]["optimized"] == 0.6 and rows[0]["val/acc"] == 0.5  # the best epoch's, not the last one's
+
+
+def test_each_job_is_scored_by_its_own_task(tmp_path: Path) -> None:
+    """task=classification,integer_regression: the second job optimised the minimum of val/mae, not val/acc."""
+    tasks = {"0": ("val/acc", "max", "0.6,0.3\n0.7,0.2"), "1": ("val/mae", "min", "0.5,0.4\n0.6,0.3")}
+    for name, (monitor, mode, values) in tasks.items():
+        (tmp_path / name / ".hydra").mkdir(parents=True)
+        (tmp_path / name / ".hydra" / "overrides.yaml").write_text(f"- task={name}\n")
+        config = f"optimized_metric: ${{task.monitor}}\ntask:\n  monitor: {monitor}\n  mode: {mode}\n"
+        (tmp_path / name / ".hydra" / "config.yaml").write_text(config)
+        body = "\n".join(f"{e},{e + 1},{v}" for e, v in enumerate(values.split("\n")))
+        (tmp_path / name / "metrics.csv").write_text("epoch,step,val/acc,val/mae\n" + body + "\n")
+    rows, _ = collect(tmp_path, ("val/acc", "val/acc", "max"))  # the sweep's base config: classification
+    assert [r["optimized"] for r in rows] == [0.7, 0.3]  # the old summary gave max(val/acc) = 0.6 to job 1
