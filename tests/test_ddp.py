@@ -18,10 +18,20 @@ HANG = 300  # seconds: a healthy run here takes 10-20 s; a hang is killed (with 
 TOLERANCE = 1e-5  # the same sums, gathered in another order: float32 rounding only
 
 
-def test_a_ddp_run_trains_tests_and_evaluates_every_sample_exactly_once(tmp_path: Path) -> None:
+# Vectors; tokens with targets at some positions only (MQAR); tokens of varying length, padded, one target each.
+DATA = {
+    "vectors": [],
+    "targets-at-queries": ["data/sampler=associative_recall", "data.sampler.length=24", "data.sampler.pairs=4"],
+    "padded-sequences": ["data/sampler=motif", "backbone=tcn"],
+}
+SMALL_SEQUENCE_BACKBONE = ["backbone=gru", "backbone.width=16"]
+
+
+@pytest.mark.parametrize("data", list(DATA))
+def test_a_ddp_run_trains_tests_and_evaluates_every_sample_exactly_once(data: str, tmp_path: Path) -> None:
     logs = {"LOG_DIR": str(tmp_path / "logs")}
     # 1001 test samples in batches of 256 (256, 256, 256, 233): padding to even shares would count some twice.
-    sizes = ["data.num_train=1024", "data.num_test=1001"]
+    sizes = ["data.num_train=1024", "data.num_test=1001", *(SMALL_SEQUENCE_BACKBONE if DATA[data] else []), *DATA[data]]
     result = run_cli("src.train", *DDP, "trainer.max_epochs=2", *sizes, env=logs, timeout=HANG)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "GLOBAL_RANK: 1, MEMBER: 2/2" in result.stdout + result.stderr

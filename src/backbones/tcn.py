@@ -11,18 +11,21 @@ from src.backbones.sequence import InputEmbedding, causal_conv1d, zero_padding
 
 
 class TemporalBlock(nn.Module):
-    """h + Dropout(GELU(CausalConv(GELU(CausalConv(LayerNorm(h)))))), both convolutions with one dilation."""
+    """h + Dropout(GELU(CausalConv(Dropout(GELU(CausalConv(h)))))), both convolutions with one dilation.
+
+    No normalisation inside the block (the paper's block has weight normalisation only): a LayerNorm over the
+    channels of a projected univariate series keeps little of its amplitude (GunPoint learned more slowly with it).
+    """
 
     def __init__(self, width: int, kernel_size: int, dilation: int, dropout: float) -> None:
         super().__init__()
-        self.norm = nn.LayerNorm(width)
         self.conv1 = nn.Conv1d(width, width, kernel_size, dilation=dilation)
         self.conv2 = nn.Conv1d(width, width, kernel_size, dilation=dilation)
         self.act, self.dropout = nn.GELU(), nn.Dropout(dropout)
 
     def forward(self, h: Tensor) -> Tensor:
         """(B, L, D) -> (B, L, D); position t sees t - 2 (k - 1) dilation ... t."""
-        u = self.dropout(self.act(causal_conv1d(self.conv1, self.norm(h))))
+        u = self.dropout(self.act(causal_conv1d(self.conv1, h)))
         return h + self.dropout(self.act(causal_conv1d(self.conv2, u)))
 
 

@@ -69,5 +69,6 @@ class DataSpec:
         if self.inputs == "tokens":
             return f"token sequences (vocabulary {self.vocab_size}, {length})"
         if self.inputs == "sequence":
-            return f"real sequences ({length}, {self.in_shape[1]} channels)"
+            channels = self.in_shape[1]
+            return f"real sequences ({length}, {channels} channel{'s' if channels != 1 else ''})"
         return f"real inputs of shape {self.in_shape}"

@@ -1,4 +1,4 @@
-"""Write post-processed predictions, one row per sample, to CSV."""
+"""Write post-processed predictions, one row per sample (or per position that counts), to CSV."""
 
 from __future__ import annotations
 

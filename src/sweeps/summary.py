@@ -53,8 +53,11 @@ def optimised(logged: list[Row], metric: str, monitor: str | None, mode: str | N
 
 
 def job_target(job: Path, sweep: tuple[str, str | None, str | None]) -> tuple[str, str | None, str | None]:
-    """A job's own (optimized metric, task.monitor, task.mode), read from its config: a job that swaps the task
-    (``task=classification,integer_regression``) optimises another metric than the sweep's base config names."""
+    """A job's own (optimized metric, task.monitor, task.mode), read from its config.
+
+    A job that swaps the task (``task=classification,integer_regression``) optimises another metric than the one the
+    sweep's base config names.
+    """
     if not config_file(job).is_file():
         return sweep
     config = OmegaConf.load(config_file(job))
