@@ -29,7 +29,7 @@ train: $(STAMP)  ## train the default experiment (ARGS="key=value ..." to overri
 test: $(STAMP)  ## run the whole test suite on every core (what CI runs; ARGS="-k swap" to pick tests)
 	$(BIN)/python -m pytest -n auto $(ARGS)
 
-test-fast: $(STAMP)  ## the edit-test loop: every module, no training runs (under a minute on 2 cores)
+test-fast: $(STAMP)  ## the edit-test loop: every module, no training runs (about 1.5 minutes on 2 cores)
 	$(BIN)/python -m pytest -n auto -m "not train and not slow" $(ARGS)
 
 lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit

@@ -6,6 +6,7 @@ from hydra import compose
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import get_class
+from omegaconf import OmegaConf
 
 from src.data.spec import DataSpec
 from src.errors import IncompatibleDataError
@@ -83,7 +84,11 @@ def fitting_options(group: str, fits: object) -> list[str]:
     if not GlobalHydra.instance().is_initialized():
         return []
     options = GlobalHydra.instance().config_loader().get_group_options(group)
-    return [name for name in options if fits(get_class(compose("train", [f"{group}={name}"])[group]._target_))]  # type: ignore[operator]
+    # An option's own file composes on its own (with its schema) under its package: cheaper than the whole train tree.
+    targets = {
+        name: OmegaConf.select(compose(f"{group}/{name}"), f"{group.replace('/', '.')}._target_") for name in options
+    }
+    return [name for name, target in targets.items() if target and fits(get_class(target))]  # type: ignore[operator]
 
 
 def choice(group: str) -> str | None:
