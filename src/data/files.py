@@ -14,6 +14,7 @@ from torch.utils.data import DataLoader
 from src.data.base import SplitDataModule
 from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.getters import Record
+from src.data.labels import class_count
 from src.data.layout import Layout
 from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
@@ -102,7 +103,7 @@ class FileDataModule(SplitDataModule):
         records = [r for part in explicit.values() for r in part] if explicit else list(listed)
         records, refs = self._references(records)
         parts = self._split(records, refs, explicit)
-        num_classes = self._num_classes(records)
+        num_classes = class_count(records, self.num_classes) if self.target_kind == "integer" else None
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
         self.layout = self._layout(
@@ -190,29 +191,6 @@ class FileDataModule(SplitDataModule):
                 "sample (by file: one file)."
             )
         return parts
-
-    def _num_classes(self, records: list[Record]) -> int | None:
-        if self.target_kind != "integer":
-            return None
-        labels = [label for _, label in records if label is not None]
-        if self.num_classes is None:
-            if len(labels) < len(records):
-                raise TriadError("integer targets stored inside the files: set data.num_classes.")
-            found = sorted(set(labels))
-            if found != list(range(len(found))):  # never size a head from max(label): 1e9 would allocate 1e9 outputs
-                shown = ", ".join(f"{v:g}" for v in found[:10]) + (", ..." if len(found) > 10 else "")
-                raise TriadError(
-                    f"integer labels must be the classes 0..K-1; the files' labels are {shown} "
-                    f"({len(found)} distinct).\n"
-                    "  Map them to 0..K-1 in the getter, or set data.num_classes=K if some classes are just absent."
-                )
-            return len(found)
-        for path, label in records:
-            if label is not None and not (float(label).is_integer() and 0 <= label < self.num_classes):
-                raise TriadError(
-                    f"{path}: label {label} is outside 0..{self.num_classes - 1} (data.num_classes={self.num_classes})."
-                )
-        return self.num_classes
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         """Saved into every checkpoint by Lightning: the training split's statistics, which eval and predict reuse."""
