@@ -65,6 +65,15 @@ class RichProgressBarConf:
     _target_: str = "lightning.pytorch.callbacks.RichProgressBar"
 
 
+@store("callbacks/progress_bar")
+@dataclass
+class ProgressBarConf:
+    """Lightning's tqdm progress bar, redrawn every ``interval`` seconds rather than after every step (cheaper)."""
+
+    _target_: str = "src.callbacks.progress.TimedProgressBar"
+    interval: float = 0.2  # seconds between redraws; 0 redraws after every step, as Lightning's own bar does
+
+
 @store("callbacks/rich_model_summary")
 @dataclass
 class RichModelSummaryConf:
@@ -93,5 +102,6 @@ class CallbacksConf:
     early_stopping: EarlyStoppingConf | None = None
     lr_monitor: LearningRateMonitorConf | None = None
     rich_model_summary: RichModelSummaryConf | None = None
+    progress_bar: ProgressBarConf | None = None
     rich_progress_bar: RichProgressBarConf | None = None
     curves: CurvesPlotConf | None = None

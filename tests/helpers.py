@@ -14,12 +14,10 @@ from pathlib import Path
 from subprocess import PIPE
 
 import pytest
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf
 
 import schemas  # noqa: F401  (registers the schemas, as the entry points do)
+from src.cli.compose import compose_run
 from src.cli.env import load_env
 
 load_env()  # PROJECT_ROOT and .env, as a console entry point sets them before Hydra composes
@@ -40,17 +38,7 @@ def transfer_sources() -> list[str]:
 
 def compose_cfg(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:
     """Compose a root config with the Hydra node set, exactly as the CLI would, writing into ``out_dir``."""
-    GlobalHydra.instance().clear()
-    # Left initialised, as during a CLI run (the suite's fixture clears it after each test).
-    initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3")
-    cfg = compose(config_name, overrides=overrides, return_hydra_config=True)
-    with read_write(cfg.hydra), open_dict(cfg.hydra):
-        cfg.hydra.runtime.output_dir = str(out_dir)
-        cfg.hydra.job.num = 0
-    HydraConfig.instance().set_config(cfg)
-    with open_dict(cfg):
-        del cfg["hydra"]
-    return cfg
+    return compose_run(config_name, overrides, out_dir)
 
 
 def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:

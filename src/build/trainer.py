@@ -10,7 +10,7 @@ from typing import Any
 import lightning.pytorch as pl
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
-from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
@@ -51,6 +51,9 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
     if not loggers and any(isinstance(c, LearningRateMonitor) for c in callbacks):
         log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
+    if not cfg.trainer.enable_progress_bar and any(isinstance(c, ProgressBar) for c in callbacks):
+        log.info("trainer.enable_progress_bar=false: the progress bar callback is off.")
+        callbacks = [c for c in callbacks if not isinstance(c, ProgressBar)]
     callbacks.append(StopOnDivergence())  # every run: a non-finite loss is never trained on, nor saved
     callbacks.append(ForwardStopSignal())  # every run: SIGTERM stops every DDP rank at once, with no collective call
     log.info(f"Trainer: <{cfg.trainer._target_}>")

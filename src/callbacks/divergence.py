@@ -11,31 +11,27 @@ from src.errors import DivergedError
 
 
 class StopOnDivergence(pl.Callback):
-    """Track the first step whose training loss is not finite; stop with a message that names it.
+    """Find the first step whose training loss is not finite; stop with a message that names it.
 
-    Per step it only updates a tensor on the loss's device (no host sync); it reads that tensor every
-    ``trainer.log_every_n_steps`` batches and before every validation, so a non-finite epoch never reaches the
-    checkpoint callbacks (no "best" checkpoint from NaN metrics, no last.ckpt of diverged weights).
+    Per step it only keeps the (detached) loss tensor in a list: no tensor operation, no host sync. Every
+    ``trainer.log_every_n_steps`` batches, and before every validation, it checks the losses kept since the last
+    check in one operation, so a non-finite epoch never reaches the checkpoint callbacks (no "best" checkpoint from
+    NaN metrics, no last.ckpt of diverged weights).
     """
 
     def __init__(self) -> None:
-        self._first_step: torch.Tensor | None = None  # -1 until a non-finite loss is seen
-        self._first_value: torch.Tensor | None = None
+        self._steps: list[int] = []
+        self._losses: list[torch.Tensor] = []
 
     def on_train_batch_end(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
-        """Note this step if its loss is the first non-finite one; check now and then."""
+        """Keep this step's loss; check now and then."""
         loss = outputs["loss"] if isinstance(outputs, dict) else outputs
         if not isinstance(loss, torch.Tensor):
             return
-        loss = loss.detach()
-        if self._first_step is None or self._first_value is None:
-            self._first_step = torch.full((), -1, dtype=torch.long, device=loss.device)
-            self._first_value = torch.zeros((), dtype=loss.dtype, device=loss.device)
-        new = ~torch.isfinite(loss) & (self._first_step < 0)
-        self._first_step = torch.where(new, trainer.global_step, self._first_step)
-        self._first_value = torch.where(new, loss, self._first_value)
+        self._steps.append(trainer.global_step)
+        self._losses.append(loss.detach())
         if (batch_idx + 1) % max(1, trainer.log_every_n_steps) == 0:
             self.check(trainer)
 
@@ -49,12 +45,18 @@ class StopOnDivergence(pl.Callback):
         self.check(trainer)
 
     def check(self, trainer: pl.Trainer) -> None:
-        """Raise DivergedError if a non-finite loss was seen."""
-        if self._first_step is None or self._first_value is None or int(self._first_step) < 0:
+        """Raise DivergedError if a loss kept since the last check was not finite."""
+        if not self._losses:
             return
+        finite = torch.isfinite(torch.stack(self._losses).float())  # one operation, one host sync
+        steps, losses = self._steps, self._losses
+        self._steps, self._losses = [], []
+        if bool(finite.all()):
+            return
+        first = int((~finite).nonzero()[0])
         lr = trainer.optimizers[0].param_groups[0]["lr"] if trainer.optimizers else float("nan")
         raise DivergedError(
-            f"training diverged: the loss was {float(self._first_value)} at step {int(self._first_step)} "
+            f"training diverged: the loss was {float(losses[first])} at step {steps[first]} "
             f"(epoch {trainer.current_epoch}). The run stopped; no checkpoint was saved from it.\n"
             f"  Likely causes: a learning rate too high (optimizer.lr is {lr:g}: try a tenth of it), exploding "
             "gradients (trainer.gradient_clip_val=1.0 bounds them), or non-finite values in the data."

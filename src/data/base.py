@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from typing import Any
 
 import lightning.pytorch as pl
+import torch
+from torch import Tensor
 from torch.utils.data import DataLoader
 
+from src.data.batch import Batch
 from src.data.spec import DataSpec
 
 
@@ -37,3 +41,9 @@ class SplitDataModule(pl.LightningDataModule):
     def predict_dataloader(self) -> DataLoader:
         """Predictions run over the test split."""
         return self.loader("test")
+
+    def transfer_batch_to_device(self, batch: Any, device: torch.device, dataloader_idx: int) -> Any:
+        """A Batch's tensors moved field by field (Lightning's generic walk through collections costs more a step)."""
+        if isinstance(batch, Batch):
+            return Batch(*(t.to(device, non_blocking=True) if isinstance(t, Tensor) else t for t in batch))
+        return super().transfer_batch_to_device(batch, device, dataloader_idx)

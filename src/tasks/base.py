@@ -75,7 +75,7 @@ class Task(nn.Module, ABC):
         metrics = self.make_metrics(spec)
         for stage in STAGES:  # attributes, not a ModuleDict: "train" would clash with nn.Module.train
             setattr(self, f"{stage}_metrics", metrics.clone(prefix=f"{stage}/"))
-        logged = [f"{stage}/{name}" for stage in STAGES for name in ["loss", *metrics.keys()]]
+        logged = [f"{stage}/{name}" for stage in STAGES for name in ["loss", *self.metric_names(metrics)]]
         if self.monitor not in logged:
             raise TriadError(
                 f"task.monitor={self.monitor} is not logged by {type(self).__name__}; choose one of {logged}"
@@ -117,6 +117,11 @@ class Task(nn.Module, ABC):
         if counted is None:
             return {k: v.flatten(0, 1) for k, v in columns.items()}
         return {k: v[counted] for k, v in columns.items()}
+
+    @staticmethod
+    def metric_names(metrics: MetricCollection) -> list[str]:
+        """The figures a collection logs: a fused metric's ``names`` (src/tasks/scores.py), else its key."""
+        return [name for key, metric in metrics.items() for name in getattr(metric, "names", (key,))]
 
     def metrics(self, stage: str) -> MetricCollection:
         """The metric collection of ``stage`` (train, val or test)."""

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 from torch import Tensor
-from torchmetrics import MeanAbsoluteError, MetricCollection
-from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
-from torchmetrics.wrappers import LambdaInputTransformer
+from torchmetrics import MetricCollection
 
 from src.data.spec import DataSpec
 from src.tasks.base import Task
-
-
-def predicted_id(logits: Tensor) -> Tensor:
-    """The most likely class id, as a float (for the MAE)."""
-    return logits.argmax(-1).float()
+from src.tasks.scores import ClassScores
 
 
 class Classification(Task):
@@ -38,11 +32,7 @@ class Classification(Task):
         The MAE is what integer_regression reports too, so the swap compares on the same footing; it means
         something where labels are ordered (copy numbers, counts), and is a distance between ids elsewhere.
         """
-        k = int(spec.num_classes)
-        mae = LambdaInputTransformer(MeanAbsoluteError(), transform_pred=predicted_id, transform_target=Tensor.float)
-        return MetricCollection(
-            {"acc": MulticlassAccuracy(k, average="micro"), "f1": MulticlassF1Score(k, average="macro"), "mae": mae}
-        )
+        return MetricCollection({"scores": ClassScores(int(spec.num_classes))})  # one confusion matrix, 3 figures
 
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
         """Cross-entropy of (N, K) logits against (N,) labels."""

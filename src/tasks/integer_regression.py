@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import torch.nn.functional as F
 from torch import Tensor
-from torchmetrics import MeanAbsoluteError, MetricCollection
-from torchmetrics.classification import MulticlassAccuracy
-from torchmetrics.wrappers import LambdaInputTransformer
+from torchmetrics import MetricCollection
 
 from src.data.spec import DataSpec
 from src.tasks.base import Task
+from src.tasks.scores import ValueScores
 
 
 def round_into_range(value: Tensor, high: int) -> Tensor:
@@ -34,11 +31,7 @@ class IntegerRegression(Task):
 
     def make_metrics(self, spec: DataSpec) -> MetricCollection:
         """MAE of the value; accuracy of the value rounded and clamped into the label range."""
-        k = int(spec.num_classes)
-        rounded_acc = LambdaInputTransformer(
-            MulticlassAccuracy(k, average="micro"), transform_pred=partial(round_into_range, high=k - 1)
-        )
-        return MetricCollection({"mae": MeanAbsoluteError(), "acc": rounded_acc})
+        return MetricCollection({"scores": ValueScores(int(spec.num_classes))})  # one update, both figures
 
     def metric_inputs(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         """(B,) values against (B,) float labels; the accuracy metric rounds the values itself."""

@@ -30,7 +30,9 @@ def test_a_task_that_does_not_fit_the_data_names_the_tasks_that_do(tmp_path: Pat
 def test_a_frozen_backbone_starts_from_another_runs_weights(tmp_path: Path) -> None:
     _, source = build_triad(fast_train_cfg(["seed=1"], tmp_path / "a"))
     checkpoint = {"state_dict": source.state_dict(), "hyper_parameters": dict(source.hparams)}
-    CheckpointFiles().save_checkpoint(checkpoint, tmp_path / "a.ckpt")
+    files = CheckpointFiles()
+    files.save_checkpoint(checkpoint, tmp_path / "a.ckpt")
+    files.teardown()  # the write is in the background: the trainer waits for it at the end of a stage
     cfg = fast_train_cfg(["task=integer_regression"], tmp_path / "b")
     _, model = build_triad(cfg, backbone_ckpt=str(tmp_path / "a.ckpt"), freeze_backbone=True)
     assert all(torch.equal(v, source.backbone.state_dict()[k]) for k, v in model.backbone.state_dict().items())
@@ -40,9 +42,11 @@ def test_a_frozen_backbone_starts_from_another_runs_weights(tmp_path: Path) -> N
 
 def test_rebuild_restores_the_run_and_every_weight_from_its_checkpoint(tmp_path: Path) -> None:
     _, source = build_triad(fast_train_cfg(["task=integer_regression", "backbone=resmlp"], tmp_path / "a"))
-    CheckpointFiles().save_checkpoint(
+    files = CheckpointFiles()
+    files.save_checkpoint(
         {"state_dict": source.state_dict(), "hyper_parameters": dict(source.hparams)}, tmp_path / "a.ckpt"
     )
+    files.teardown()
     _, model = rebuild(str(tmp_path / "a.ckpt"))
     x = torch.randn(5, 16)
     assert torch.equal(model.eval()(x), source.eval()(x))

@@ -44,7 +44,7 @@ def test_a_checkpoint_without_a_run_config_says_who_writes_one(tmp_path: Path) -
 def test_saves_are_atomic_and_read_back_with_weights_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     io, path = CheckpointFiles(), tmp_path / "checkpoints" / "last.ckpt"
     io.save_checkpoint({"state_dict": {"w": torch.ones(2)}, "epoch": 1}, path)
-    assert read_checkpoint(path)["epoch"] == 1
+    assert io.load_checkpoint(path)["epoch"] == 1  # a load waits for the background write before it
 
     def killed(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # a kill in the middle of the next save
@@ -55,6 +55,18 @@ def test_saves_are_atomic_and_read_back_with_weights_only(tmp_path: Path, monkey
     assert read_checkpoint(path)["epoch"] == 1 and [p.name for p in path.parent.iterdir()] == ["last.ckpt"]
     io.remove_checkpoint(path)
     assert not path.exists()
+
+
+def test_a_background_write_that_fails_is_raised_at_the_next_call(tmp_path: Path) -> None:
+    io, blocker = CheckpointFiles(), tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    io.save_checkpoint({"state_dict": {}, "epoch": 1}, blocker / "last.ckpt")  # its folder cannot be made
+    with pytest.raises(OSError):
+        io.teardown()
+    io.teardown()  # reported once; the writer goes on working
+    io.save_checkpoint({"state_dict": {}, "epoch": 2}, tmp_path / "last.ckpt")
+    io.teardown()
+    assert read_checkpoint(tmp_path / "last.ckpt")["epoch"] == 2
 
 
 def test_weights_that_do_not_fit_are_all_listed_before_anything_loads(tmp_path: Path) -> None:
