@@ -11,13 +11,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
+from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 
-from src.cli.checks import hydra_args
+from src.cli.checks import composed, hydra_args
 from src.cli.env import CONFIG_DIR
 from src.cli.reporting import fail
 from src.runs.folder import is_run
@@ -37,7 +37,7 @@ def output_dir(config_name: str, argv: Sequence[str]) -> tuple[Path, bool] | Non
         fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
         GlobalHydra.instance().clear()
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose(args.config_name or config_name, overrides=fixed, return_hydra_config=True)
+            cfg = composed(args.config_name or config_name, tuple(fixed))  # the checks' composition, when they made one
         multirun = args.multirun or cfg.hydra.mode == RunMode.MULTIRUN
         folder = Path(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
         return folder, cfg.hydra.output_subdir is not None
