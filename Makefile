@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 EXTRAS ?= dev,all
 
-.PHONY: help install train test test-fast lint format clean
+.PHONY: help install train test test-fast lint format bench bench-compare clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -38,6 +38,18 @@ lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit
 format: $(STAMP)  ## apply ruff's formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+BENCH_OUT = benchmarks/results/$(shell date +%F)-$(shell git rev-parse --short HEAD 2>/dev/null || echo nogit).jsonl
+bench: $(STAMP)  ## the benchmarks, side by side with plain PyTorch (about 15 minutes; ARGS="--device cuda", "--quick")
+	@mkdir -p benchmarks/results
+	$(BIN)/python -m benchmarks.step --out $(BENCH_OUT) $(ARGS)
+	$(BIN)/python -m benchmarks.startup --out $(BENCH_OUT) $(ARGS)
+	$(BIN)/python -m benchmarks.data --out $(BENCH_OUT) $(ARGS)
+	$(BIN)/python -m benchmarks.scaling --out $(BENCH_OUT) $(ARGS)
+	@echo "Figures appended to $(BENCH_OUT); compare with the previous file: make bench-compare"
+
+bench-compare: $(STAMP)  ## each figure of the last two `make bench` files, and its change
+	$(BIN)/python -m benchmarks.compare $(ARGS)
 
 clean:  ## remove caches (keeps .venv and logs/)
 	rm -rf .pytest_cache .ruff_cache **/__pycache__

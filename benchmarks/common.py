@@ -79,11 +79,6 @@ def commit() -> str:
         return "unknown"
 
 
-def results_file() -> Path:
-    """``benchmarks/results/<date>-<commit>.jsonl`` (ignored by git)."""
-    return RESULTS / f"{date.today().isoformat()}-{commit().rstrip('+')}.jsonl"
-
-
 def machine(device: str, threads: int) -> dict[str, Any]:
     """The context a figure needs to be compared: device, threads, versions."""
     import lightning

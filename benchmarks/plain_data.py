@@ -28,11 +28,11 @@ class Drawn(Sequence[Batch]):
 
 
 class Sliced(Sequence[Batch]):
-    """One epoch of in-memory tensors: shuffled once, then cut into batches (the plain loop's file data)."""
+    """One epoch of in-memory tensors in a shuffled order, each batch gathered by index (the plain loop's file data)."""
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int, epoch: int) -> None:
-        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(epoch))
-        self.x, self.y, self.batch_size = x[order], y[order], batch_size
+        self.order = torch.randperm(len(x), generator=torch.Generator().manual_seed(epoch))
+        self.x, self.y, self.batch_size = x, y, batch_size
 
     def __len__(self) -> int:
         return -(-len(self.x) // self.batch_size)
@@ -40,19 +40,19 @@ class Sliced(Sequence[Batch]):
     def __getitem__(self, index: Any) -> Any:
         if not 0 <= index < len(self):
             raise IndexError(index)
-        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         return Batch(self.x[rows], self.y[rows])
 
 
 def plain_batches(datamodule: Any, cfg: Any) -> tuple[Callable[[int], Sequence[Batch]], list[Batch]]:
     """Per-epoch training batches and the validation batches of the run ``cfg`` describes."""
     if isinstance(datamodule, SimulatedDataModule):
-        sizes, seed = datamodule.sizes, datamodule.seed
+        sizes, seed, size, device = datamodule.sizes, datamodule.seed, datamodule.batch_size, datamodule.device
         train = SimulatedBatches(
-            datamodule.sampler, split="train", num_samples=sizes["train"], batch_size=datamodule.batch_size, seed=seed
+            datamodule.sampler, split="train", num_samples=sizes["train"], batch_size=size, seed=seed, device=device
         )
         val = SimulatedBatches(
-            datamodule.sampler, split="val", num_samples=sizes["val"], batch_size=datamodule.batch_size, seed=seed
+            datamodule.sampler, split="val", num_samples=sizes["val"], batch_size=size, seed=seed, device=device
         )
         return (lambda epoch: Drawn(train, epoch)), [val[i] for i in range(len(val))]
     datamodule.setup("fit")  # file data: read once, outside the timing, into memory

@@ -39,6 +39,8 @@ def measure(name: str, overrides: list[str], device: str, rounds: int, epochs: i
     results: dict[str, list[Any]] = {"framework": [], "plain": [], "lightning": []}
     with tempfile.TemporaryDirectory() as tmp:
         base = ["data.batch_size=256", f"trainer.max_epochs={epochs}", "callbacks.early_stopping=null", *overrides]
+        if device.startswith("cuda") and not any(o.startswith("experiment=digits") for o in overrides):
+            base.append("data.device=cuda")  # simulated batches drawn on the GPU, for both contestants
         # early stopping off: both contestants train the same number of epochs (its per-epoch check stays cheap)
         holder: dict[str, Any] = {}
 

@@ -101,6 +101,7 @@ class SimulatedDataConf(DataConf):
     num_val: int = 2048  # fixed validation set
     num_test: int = 2048  # fixed test set
     seed: int = "${seed}"  # type: ignore[assignment]  # the data streams follow the run's seed
+    device: str = "cpu"  # cpu | cuda: where batches are drawn (cuda: on the GPU, no host sampling or copy)
 
 
 @dataclass

@@ -47,7 +47,10 @@ def test_train_writes_the_run_folder_and_eval_reproduces_its_metrics(logs: dict[
     assert {p.name for p in (run / "checkpoints").iterdir()} == {"best.ckpt", "last.ckpt"}
     assert (run / ".hydra" / "config.yaml").is_file() and (run / ".hydra" / "overrides.yaml").is_file()
     for ckpt in (run / "checkpoints").iterdir():  # plain values only: loads under torch's safe default
-        assert torch.load(ckpt, weights_only=True)["hyper_parameters"]["config"]["task"]["monitor"] == "val/acc"
+        assert (
+            torch.load(ckpt, map_location="cpu", weights_only=True)["hyper_parameters"]["config"]["task"]["monitor"]
+            == "val/acc"
+        )
     test_acc = table_value(train.stdout, "test/acc")
     assert 0.8 < test_acc <= 1.0  # measured 0.857 (1,024 samples, 2 epochs; chance 0.2)
 

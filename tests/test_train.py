@@ -147,7 +147,7 @@ def test_the_swap_one_word_changes_decoder_and_loss_and_both_learn(tmp_path: Pat
     for task in ("classification", "integer_regression"):
         out = tmp_path / task
         value = train.main(fast_train_cfg([f"task={task}", "data.num_train=2048", "trainer.max_epochs=3"], out))
-        ckpt = torch.load(out / "checkpoints" / "best.ckpt", weights_only=True)
+        ckpt = torch.load(out / "checkpoints" / "best.ckpt", map_location="cpu", weights_only=True)
         decoder = ckpt["state_dict"]["task.decoder.proj.weight"]
         results[task] = (value, decoder.shape, ckpt["hyper_parameters"]["config"]["task"]["_target_"])
     (acc, cls_shape, cls_target), (mae, reg_shape, reg_target) = results.values()

@@ -24,7 +24,7 @@ def classification_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def weights(ckpt: Path, prefix: str) -> dict[str, torch.Tensor]:
-    state = torch.load(ckpt, weights_only=True)["state_dict"]
+    state = torch.load(ckpt, map_location="cpu", weights_only=True)["state_dict"]  # a GPU run saves CUDA tensors
     return {k: v for k, v in state.items() if k.startswith(prefix)}
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import lightning.pytorch as pl
+import torch
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
+from src.data.batch import Batch
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
 from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
+from src.errors import TriadError
 
 
 class SimulatedDataModule(SplitDataModule):
@@ -28,8 +31,11 @@ class SimulatedDataModule(SplitDataModule):
         batch_size: int,
         num_workers: int,
         seed: int,
+        device: str = "cpu",
     ) -> None:
         super().__init__()
+        self.device = check_device(device, num_workers)
+        sampler.to(self.device)
         if min(num_train, num_val, num_test, batch_size) < 1:
             raise ValueError(
                 "need num_train, num_val, num_test, batch_size >= 1, "
@@ -47,7 +53,12 @@ class SimulatedDataModule(SplitDataModule):
     def loader(self, split: str) -> DataLoader:
         """Whole batches of ``split``: fresh each epoch for training, fixed by seed for val and test."""
         batches = SimulatedBatches(
-            self.sampler, split=split, num_samples=self.sizes[split], batch_size=self.batch_size, seed=self.seed
+            self.sampler,
+            split=split,
+            num_samples=self.sizes[split],
+            batch_size=self.batch_size,
+            seed=self.seed,
+            device=self.device,
         )
         if split == "train":
             sampler: TrainBatchSampler | EvalBatchSampler = TrainBatchSampler(len(batches), epoch_source=self._epoch)
@@ -59,11 +70,31 @@ class SimulatedDataModule(SplitDataModule):
             sampler=sampler,
             num_workers=self.num_workers,
             persistent_workers=False,
+            collate_fn=as_is,  # items are whole Batches already: no per-item conversion pass
         )
 
     def _epoch(self) -> int | None:
         """The epoch the attached trainer is training or about to train; None outside a trainer."""
         return epoch_in_progress(self.trainer) if self.trainer is not None else None
+
+
+def check_device(device: str, num_workers: int) -> str:
+    """``device`` if batches can be drawn there: cpu, or a present GPU with no DataLoader workers."""
+    if device == "cpu":
+        return device
+    if not device.startswith("cuda") or not torch.cuda.is_available():
+        raise TriadError(f"data.device={device}: batches are drawn on cpu or cuda (a present GPU); use data.device=cpu")
+    if num_workers > 0:
+        raise TriadError(
+            f"data.device={device} draws batches on the GPU in the training process: set data.num_workers=0 "
+            f"(it is {num_workers}; workers would each need the GPU)"
+        )
+    return device
+
+
+def as_is(batch: Batch) -> Batch:
+    """The DataLoader's collate function for items that are whole batches."""
+    return batch
 
 
 def epoch_in_progress(trainer: pl.Trainer) -> int:

@@ -28,10 +28,16 @@ def stream_seed(seed: int, split: str, epoch: int, index: int) -> int:
 
 
 class SimulatedBatches(Dataset):
-    """A map-style dataset whose items are whole batches (or one rank's slice of one), drawn in one sampler call."""
+    """A map-style dataset whose items are whole batches (or one rank's slice of one), drawn in one sampler call.
 
-    def __init__(self, sampler: Sampler, *, split: str, num_samples: int, batch_size: int, seed: int) -> None:
-        self.sampler, self.split, self.seed = sampler, split, seed
+    On ``device`` (a GPU: no host sampling, no copy) the numbers differ from the CPU's, but are as much a pure
+    function of (seed, split, epoch, index): the same on every run of that device.
+    """
+
+    def __init__(
+        self, sampler: Sampler, *, split: str, num_samples: int, batch_size: int, seed: int, device: str = "cpu"
+    ) -> None:
+        self.sampler, self.split, self.seed, self.device = sampler, split, seed, torch.device(device)
         self.num_samples, self.batch_size = num_samples, batch_size
 
     def __len__(self) -> int:
@@ -39,16 +45,21 @@ class SimulatedBatches(Dataset):
 
     def sizes(self) -> list[int]:
         """Samples per batch: all full but the last, which may be short."""
-        return [min(self.batch_size, self.num_samples - i * self.batch_size) for i in range(len(self))]
+        return [self.size(i) for i in range(len(self))]
+
+    def size(self, index: int) -> int:
+        """Samples in batch ``index``."""
+        return min(self.batch_size, self.num_samples - index * self.batch_size)
 
     def __getitem__(self, key: BatchKey | int) -> Batch:
         epoch, index, part, parts = key if isinstance(key, tuple) else (0, key, 0, 1)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        generator = torch.Generator().manual_seed(stream_seed(self.seed, self.split, epoch, index))
-        size = self.sizes()[index]
-        ids = torch.arange(index * self.batch_size, index * self.batch_size + size)  # the sample's place in its split
-        batch = self.sampler.sample(size, generator)._replace(id=ids)
+        generator = torch.Generator(self.device).manual_seed(stream_seed(self.seed, self.split, epoch, index))
+        size = self.size(index)
+        with torch.device(self.device):  # the sampler's factory calls create where the generator draws
+            ids = torch.arange(index * self.batch_size, index * self.batch_size + size)  # the place in its split
+            batch = self.sampler.sample(size, generator)._replace(id=ids)
         return batch if parts == 1 else batch.select(slice(part, None, parts))
 
 

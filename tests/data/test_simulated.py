@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 from src.data.samplers.clusters import Clusters
 from src.data.simulated import SimulatedDataModule, epoch_in_progress
 from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
-from tests.helpers import compose_cfg
+from tests.helpers import compose_cfg, options
 
 
 def datamodule(tmp_path: Path, *overrides: str) -> SimulatedDataModule:
@@ -107,3 +107,25 @@ def test_the_fit_loop_epoch_the_streams_follow_is_still_where_lightning_keeps_it
     """
     trainer = pl.Trainer(default_root_dir=tmp_path)  # Lightning's defaults; nothing is written before fit
     assert epoch_in_progress(trainer) == 0 and isinstance(epoch_in_progress(trainer), int)
+
+
+DEVICES = ["cpu", *(["cuda"] if torch.cuda.is_available() else [])]  # every device this machine has
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("sampler", options("data/sampler"))
+def test_batches_are_drawn_on_the_data_device_as_a_pure_function_of_the_stream(
+    sampler: str, device: str, tmp_path: Path
+) -> None:
+    module = datamodule(tmp_path, f"data/sampler={sampler}", f"data.device={device}")
+    first, again = next(iter(module.loader("train"))), next(iter(module.loader("train")))
+    tensors = [t for t in first if isinstance(t, torch.Tensor)]
+    assert tensors and all(t.device.type == device for t in tensors)  # drawn there: no host sampling, no copy
+    assert all(torch.equal(a, b) for a, b in zip(first, again, strict=True) if isinstance(a, torch.Tensor))
+    assert torch.equal(first.id.cpu(), torch.arange(len(first.y)))
+
+
+def test_a_data_device_that_cannot_draw_is_one_message(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"data.device=tpu: batches are drawn on cpu or cuda") as err:
+        datamodule(tmp_path, "data.device=tpu")
+    assert "use data.device=cpu" in str(err.value.__cause__ or err.value)

@@ -15,10 +15,19 @@ class Sampler(ABC):
 
     The problem itself (cluster centres, teacher weights) is fixed by the sampler's own ``seed``;
     the samples come from the generator the caller passes, so a stream is a pure function of its seed.
+    ``sample`` runs under ``torch.device(generator.device)``: its factory calls (``torch.zeros``, ``torch.arange``)
+    create tensors where the generator draws, so a sampler runs unchanged on a GPU (``data.device=cuda``).
     """
 
     def __init__(self, *, seed: int) -> None:
         self.seed = seed
+
+    def to(self, device: torch.device | str) -> Sampler:
+        """Move the problem's tensors (centres, weights, keys...) to ``device``, where batches are then drawn."""
+        for name, value in vars(self).items():
+            if isinstance(value, torch.Tensor):
+                setattr(self, name, value.to(device))
+        return self
 
     def problem_generator(self) -> torch.Generator:
         """The generator that fixes the problem's parameters, distinct from every sample stream."""

@@ -1,0 +1,113 @@
+"""Data: samplers through tasktriad's loader vs their plain draw; file data vs the same arrays in memory.
+
+Each simulated sampler's samples/s through the train loader against ``sampler.sample`` in a plain loop; digits
+through data=digits (cached and not, 0 and 2 workers) against the same arrays gathered from memory.
+
+Run:  python -m benchmarks.data [--rounds 3]      (or: make bench)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from benchmarks.common import ROOT, Record, alternate, arguments, configure, median
+
+
+def per_second(items: Any, count: Any) -> float:
+    """Items (samples or batches) per second while iterating ``items`` once."""
+    start, total = time.perf_counter(), 0
+    for item in items:
+        total += count(item)
+    return total / (time.perf_counter() - start)
+
+
+def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) -> dict[str, float]:
+    """Samples/s of one sampler: tasktriad's train loader vs ``sampler.sample`` called in a plain loop."""
+    from hydra.utils import instantiate
+
+    from benchmarks.loops import compose
+
+    where = "cuda" if device.startswith("cuda") else "cpu"  # on a GPU both draw there
+    overrides = [
+        f"data/sampler={name}",
+        "data.batch_size=256",
+        f"data.num_train={256 * batches}",
+        f"data.device={where}",
+    ]
+    datamodule = instantiate(compose(overrides, tmp, device).data)
+    sampler, generator = datamodule.sampler, torch.Generator(where).manual_seed(0)
+    loader = datamodule.loader("train")  # made once, as for a run; each iteration is one epoch
+
+    def drawn(items: Any) -> float:
+        rate = per_second(items, lambda b: len(b.y))
+        if where == "cuda":
+            torch.cuda.synchronize()
+        return rate
+
+    def ours() -> float:
+        return drawn(loader)
+
+    def plain() -> float:
+        with torch.device(where):
+            return drawn(sampler.sample(256, generator) for _ in range(batches))
+
+    seen = alternate({"tasktriad": ours, "plain": plain}, rounds)
+    return {side: median(values) for side, values in seen.items()}
+
+
+def file_rates(tmp: Path, device: str, rounds: int, workers: int, cache: bool) -> dict[str, float]:
+    """Batches/s of digits through data=digits (2 epochs: a cache fills in the first) vs the arrays in memory."""
+    from hydra.utils import instantiate
+
+    from benchmarks.loops import compose
+    from benchmarks.plain_data import plain_batches
+
+    overrides = ["experiment=digits_cnn", f"data.num_workers={workers}", f"data.cache={str(cache).lower()}"]
+    datamodule = instantiate(compose(overrides, tmp, device).data)
+    cfg = compose(overrides, tmp, device)
+    train, _ = plain_batches(instantiate(cfg.data), cfg)
+
+    def ours() -> float:
+        datamodule.setup("fit")
+        loader = datamodule.train_dataloader()
+        per_second(loader, lambda b: 1)  # epoch 1: workers start, a cache fills
+        return per_second(loader, lambda b: 1)
+
+    def plain() -> float:
+        return per_second(train(0), lambda b: 1)
+
+    seen = alternate({"tasktriad": ours, "plain": plain}, rounds)
+    return {side: median(values) for side, values in seen.items()}
+
+
+def main() -> None:
+    """Every sampler, then file data in four settings."""
+    args = arguments(__doc__.splitlines()[0])
+    configure(args.threads)
+    record = Record("data", args)
+    samplers = sorted(p.stem for p in (ROOT / "configs" / "data" / "sampler").glob("*.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DATA_DIR"] = str(Path(tmp) / "data")  # digits is exported here once
+        print(f"data throughput, {args.device}, {args.rounds} rounds")
+        for name in samplers:
+            rates = sampler_rates(name, Path(tmp) / name, args.device, args.rounds, 32 if args.quick else 128)
+            record.figure(f"data/sampler/{name}/tasktriad", rates["tasktriad"], "samples/s")
+            record.figure(f"data/sampler/{name}/plain", rates["plain"], "samples/s")
+            record.figure(f"data/sampler/{name}/ratio", rates["tasktriad"] / rates["plain"], "x", target=">=0.8")
+        for workers in (0, 2):
+            for cache in (True, False):
+                rates = file_rates(Path(tmp) / f"files{workers}{cache}", args.device, args.rounds, workers, cache)
+                case = f"data/files/digits/workers{workers}_{'cached' if cache else 'uncached'}"
+                record.figure(f"{case}/tasktriad", rates["tasktriad"], "batches/s")
+                record.figure(f"{case}/in_memory", rates["plain"], "batches/s")
+                record.figure(f"{case}/ratio", rates["tasktriad"] / rates["plain"], "x", target=">=0.5")
+
+
+if __name__ == "__main__":
+    main()
