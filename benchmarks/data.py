@@ -20,10 +20,12 @@ from benchmarks.common import ROOT, Record, alternate, arguments, configure, med
 
 
 def per_second(items: Any, count: Any) -> float:
-    """Items (samples or batches) per second while iterating ``items`` once."""
+    """Items (samples or batches) per second while iterating ``items`` once (and finishing any GPU work)."""
     start, total = time.perf_counter(), 0
     for item in items:
         total += count(item)
+    if torch.cuda.is_initialized():
+        torch.cuda.synchronize()
     return total / (time.perf_counter() - start)
 
 
@@ -44,18 +46,12 @@ def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) 
     sampler, generator = datamodule.sampler, torch.Generator(where).manual_seed(0)
     loader = datamodule.loader("train")  # made once, as for a run; each iteration is one epoch
 
-    def drawn(items: Any) -> float:
-        rate = per_second(items, lambda b: len(b.y))
-        if where == "cuda":
-            torch.cuda.synchronize()
-        return rate
-
     def ours() -> float:
-        return drawn(loader)
+        return per_second(loader, lambda b: len(b.y))
 
     def plain() -> float:
         with torch.device(where):
-            return drawn(sampler.sample(256, generator) for _ in range(batches))
+            return per_second((sampler.sample(256, generator) for _ in range(batches)), lambda b: len(b.y))
 
     seen = alternate({"tasktriad": ours, "plain": plain}, rounds)
     return {side: median(values) for side, values in seen.items()}
