@@ -40,7 +40,7 @@ format: $(STAMP)  ## apply ruff's formatting
 	$(BIN)/ruff check --fix .
 
 BENCH_OUT = benchmarks/results/$(shell date +%F)-$(shell git rev-parse --short HEAD 2>/dev/null || echo nogit).jsonl
-bench: $(STAMP)  ## the benchmarks, side by side with plain PyTorch (about 15 minutes; ARGS="--device cuda", "--quick")
+bench: $(STAMP)  ## the benchmarks, side by side with plain PyTorch (ARGS="--quick", "--device cuda --threads 4")
 	@mkdir -p benchmarks/results
 	$(BIN)/python -m benchmarks.step --out $(BENCH_OUT) $(ARGS)
 	$(BIN)/python -m benchmarks.startup --out $(BENCH_OUT) $(ARGS)
