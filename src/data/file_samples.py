@@ -13,6 +13,7 @@ from torch import Tensor
 from torch.utils.data import Dataset, get_worker_info
 
 from src.data import layout
+from src.data.batch import Batch
 from src.data.getters import Record
 from src.data.layout import Layout
 from src.data.readers import Reader, Sample
@@ -31,9 +32,9 @@ class UnreadableBatch:
     message: str
 
 
-def collate(samples: list[tuple[Tensor, Tensor, int]] | UnreadableBatch, pad: bool = False) -> Any:
-    """(x, y, index) samples -> one Batch (``layout.collate``); an ``UnreadableBatch`` passes through untouched."""
-    return samples if isinstance(samples, UnreadableBatch) else layout.collate(samples, pad)
+def collate(samples: list[tuple[Tensor, Tensor, int]] | Batch | UnreadableBatch, pad: bool = False) -> Any:
+    """(x, y, index) samples -> one Batch (``layout.collate``); a Batch or an ``UnreadableBatch`` passes through."""
+    return samples if isinstance(samples, Batch | UnreadableBatch) else layout.collate(samples, pad)
 
 
 @contextmanager
@@ -65,7 +66,8 @@ class FileSamples(Dataset):
 
     Every sample is checked as it is read: its input against the data's ``layout`` (shape, length, token ids), an
     integer label against ``num_classes``. ``cache`` keeps each file's samples in memory after the first read (per
-    worker process).
+    worker process); once every sample of a fixed-shape split has been read and checked, they are stacked into one
+    tensor, and a batch is then one index gather (``__getitems__``), not a read, check and collation per sample.
     """
 
     def __init__(
@@ -82,12 +84,17 @@ class FileSamples(Dataset):
         self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
         self.layout, self.num_classes, self.x_stats = layout, num_classes, x_stats
         self._cached: dict[int, list[Sample]] = {}  # every file read (cache=true), else only the last one
+        self._ready: dict[int, tuple[Tensor, Tensor]] = {}  # cache=true, fixed shape: samples read and checked
+        self._stacked: tuple[Tensor, Tensor] | None = None  # all of them, stacked: (N, *shape), (N, ...)
 
     def __len__(self) -> int:
         return len(self.refs)
 
-    def __getitems__(self, indices: list[int]) -> list[tuple[Tensor, Tensor, int]] | UnreadableBatch:
+    def __getitems__(self, indices: list[int]) -> list[tuple[Tensor, Tensor, int]] | Batch | UnreadableBatch:
         """The samples of one batch (the DataLoader's batched fetch); in a worker, a user error becomes a value."""
+        if self._stacked is not None:  # every sample read and checked: one gather
+            rows = torch.tensor(indices)
+            return Batch(self._stacked[0][rows], self._stacked[1][rows], id=rows)
         try:
             return [self[i] for i in indices]
         except TriadError as err:
@@ -117,13 +124,24 @@ class FileSamples(Dataset):
 
     def __getitem__(self, index: int) -> tuple[Tensor, Tensor, int]:
         """Sample ``index`` ready for training: (x normalised if asked, y as the task reads it, its index)."""
+        if (ready := self._ready.get(index)) is not None:
+            return (*ready, index)
         x, y = self.raw(index)
         if self.x_stats is not None:
             mean, std = self.x_stats
             x = (x - mean) / std
-        if self.num_classes is not None:  # integer labels: a scalar class id
-            return x, y.reshape(()).long(), index
-        return x, y.reshape(-1).float(), index  # continuous targets: (target_dim,)
+        y = y.reshape(()).long() if self.num_classes is not None else y.reshape(-1).float()  # class id | (target_dim,)
+        if self.cache and not (self.layout is not None and self.layout.variable_length):
+            self._keep(index, x, y)
+        return x, y, index
+
+    def _keep(self, index: int, x: Tensor, y: Tensor) -> None:
+        """Keep a checked sample; once all are kept, stack them (and drop the raw file cache they came from)."""
+        self._ready[index] = (x, y)
+        if len(self._ready) == len(self):
+            xs, ys = zip(*(self._ready[i] for i in range(len(self))), strict=True)
+            self._stacked = torch.stack(xs), torch.stack(ys)
+            self._ready, self._cached = {}, {}
 
     def _check(self, path: Path, offset: int, x: Tensor, y: Tensor) -> None:
         for name, values in (("input", x), ("target", y)):

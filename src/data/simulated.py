@@ -82,8 +82,10 @@ def check_device(device: str, num_workers: int) -> str:
     """``device`` if batches can be drawn there: cpu, or a present GPU with no DataLoader workers."""
     if device == "cpu":
         return device
-    if not device.startswith("cuda") or not torch.cuda.is_available():
-        raise TriadError(f"data.device={device}: batches are drawn on cpu or cuda (a present GPU); use data.device=cpu")
+    if not device.startswith("cuda"):
+        raise TriadError(f"data.device={device}: batches are drawn on cpu or cuda; use data.device=cpu")
+    if not torch.cuda.is_available():
+        raise TriadError(f"data.device={device}, but this machine has no CUDA GPU: use data.device=cpu")
     if num_workers > 0:
         raise TriadError(
             f"data.device={device} draws batches on the GPU in the training process: set data.num_workers=0 "

@@ -87,6 +87,18 @@ def test_cache_reads_each_file_once(npy_data: Path, monkeypatch: pytest.MonkeyPa
     assert len(opened) == 1 + 20  # the probe, then every training file exactly once
 
 
+def test_a_cached_split_once_read_gives_the_same_batches_by_one_gather(npy_data: Path) -> None:
+    cached, uncached = module(npy_data, cache=True), module(npy_data)
+    cached.setup(), uncached.setup()
+    per_sample = {int(i): (x, y) for b in uncached.val_dataloader() for x, y, i in zip(b.x, b.y, b.id, strict=True)}
+    list(cached.val_dataloader())  # the first pass reads and checks every sample
+    assert cached.datasets["val"]._stacked is not None  # noqa: SLF001  (the gather path is what this test is about)
+    for batch in cached.val_dataloader():
+        for x, y, i in zip(batch.x, batch.y, batch.id, strict=True):
+            assert torch.equal(x, per_sample[int(i)][0]) and torch.equal(y, per_sample[int(i)][1])
+    assert sorted(int(i) for b in cached.val_dataloader() for i in b.id) == sorted(per_sample)
+
+
 def test_readers_for_npz_pt_and_csv_rows(tmp_path: Path) -> None:
     np.savez(tmp_path / "a.npz", x=np.ones((3, 2), np.float32), y=np.array([0, 1, 0]))
     torch.save({"x": torch.zeros(4, 2), "y": torch.ones(4)}, tmp_path / "b.pt")
