@@ -30,10 +30,11 @@ def per_second(items: Any, count: Any) -> float:
 
 
 def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) -> dict[str, float]:
-    """Samples/s of one sampler: tasktriad's train loader vs ``sampler.sample`` called in a plain loop."""
+    """Samples/s of one sampler: tasktriad's train loader vs the same numbers drawn by ``sampler.sample`` in a loop."""
     from hydra.utils import instantiate
 
     from benchmarks.loops import compose
+    from src.data.streams import stream_seed
 
     where = "cuda" if device.startswith("cuda") else "cpu"  # on a GPU both draw there
     overrides = [
@@ -49,9 +50,13 @@ def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) 
     def ours() -> float:
         return per_second(loader, lambda b: len(b.y))
 
+    def draw(index: int) -> Any:  # the same numbers as the loader's batch `index` of epoch 0: seeded the same way
+        generator.manual_seed(stream_seed(datamodule.seed, "train", 0, index))
+        return sampler.sample(256, generator)
+
     def plain() -> float:
         with torch.device(where):
-            return per_second((sampler.sample(256, generator) for _ in range(batches)), lambda b: len(b.y))
+            return per_second((draw(index) for index in range(batches)), lambda b: len(b.y))
 
     seen = alternate({"tasktriad": ours, "plain": plain}, rounds)
     return {side: median(values) for side, values in seen.items()}
