@@ -11,7 +11,7 @@ import contextlib
 import copy
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,12 @@ def framework_fit(cfg: Any, device: str) -> tuple[Timings, TriadModule, pl.Light
 
 
 def plain_fit(
-    model: TriadModule, train: list[list[Batch]] | Any, val: list[Batch], cfg: Any, device: str, out_dir: Path
+    model: TriadModule,
+    train: Callable[[int], Sequence[Batch]],
+    val: list[Batch],
+    cfg: Any,
+    device: str,
+    out_dir: Path,
 ) -> Timings:
     """The 50-line loop a researcher would write: AdamW, forward, loss, backward, step; validation and a checkpoint.
 
