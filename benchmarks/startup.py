@@ -1,4 +1,6 @@
-"""Start-up: whole processes of ``--help``, ``--cfg job`` and ``debug=fdr`` against Hydra alone and bare imports.
+"""Start-up: ``--help``, ``--cfg job`` and ``debug=fdr`` as whole processes, against their floors.
+
+The floors: Hydra alone, the bare imports, and the same imports plus one plain train/val/test batch.
 
 Run:  python -m benchmarks.startup [--rounds 5]      (or: make bench)
 """
@@ -18,6 +20,7 @@ COMMANDS = {  # name -> argv; each a whole process, as a user starts it
     "help": [sys.executable, "-m", "src.train", "--help"],
     "cfg_job": [sys.executable, "-m", "src.train", "--cfg", "job"],
     "bare_imports": [sys.executable, "-c", IMPORTS],
+    "plain_first_step": [sys.executable, "-m", "benchmarks.plain_first_step"],
     "fdr": [sys.executable, "-m", "src.train", "debug=fdr"],
 }
 
@@ -43,7 +46,9 @@ def main() -> None:
     record.figure("startup/cfg_job", times["cfg_job"], "s")
     record.figure("startup/bare_imports", times["bare_imports"], "s")
     record.figure("startup/fdr", times["fdr"], "s", target="<=4.5")
+    record.figure("startup/plain_first_step", times["plain_first_step"], "s")
     record.figure("startup/fdr_over_imports", times["fdr"] - times["bare_imports"], "s", target="<=0.8")
+    record.figure("startup/fdr_over_plain_first_step", times["fdr"] - times["plain_first_step"], "s")
 
 
 if __name__ == "__main__":
