@@ -117,7 +117,7 @@ def plain_fit(
         total = torch.zeros((), device=dev)
         for index, batch in enumerate(batches):
             clock.tick(epoch, index, len(batches))
-            batch = to(batch, dev)
+            batch = batch.to(dev)
             out, y = task.scored(task(backbone(batch.x, batch.mask), batch.mask), batch)
             loss = task.loss(out, y)
             opt.zero_grad(set_to_none=True)
@@ -126,7 +126,9 @@ def plain_fit(
             total += loss.detach()
         backbone.eval(), task.eval()
         with torch.no_grad():
-            val_loss = sum(task.loss(*task.scored(task(backbone(b.x, b.mask), b.mask), b)) for b in map(on(dev), val))
+            val_loss = sum(
+                task.loss(*task.scored(task(backbone(b.x, b.mask), b.mask), b)) for b in (v.to(dev) for v in val)
+            )
         _ = float(total) / len(batches), float(val_loss) / len(val)  # the epoch's figures, as a loop would print
         torch.save(
             {"backbone": backbone.state_dict(), "task": task.state_dict(), "opt": opt.state_dict()},
@@ -172,13 +174,3 @@ def bare_lightning_fit(model: TriadModule, datamodule: pl.LightningDataModule, c
         trainer.fit(Bare(model, cfg), train_dataloaders=datamodule.train_dataloader())
     clock.timings.fit = time.perf_counter() - start
     return clock.timings
-
-
-def to(batch: Batch, device: torch.device) -> Batch:
-    """The batch's tensors on ``device``."""
-    return Batch(*(t.to(device, non_blocking=True) if isinstance(t, Tensor) else t for t in batch))
-
-
-def on(device: torch.device) -> Any:
-    """``to`` with the device bound."""
-    return lambda batch: to(batch, device)

@@ -7,7 +7,6 @@ from typing import Any
 
 import lightning.pytorch as pl
 import torch
-from torch import Tensor
 from torch.utils.data import DataLoader
 
 from src.data.batch import Batch
@@ -45,5 +44,5 @@ class SplitDataModule(pl.LightningDataModule):
     def transfer_batch_to_device(self, batch: Any, device: torch.device, dataloader_idx: int) -> Any:
         """A Batch's tensors moved field by field (Lightning's generic walk through collections costs more a step)."""
         if isinstance(batch, Batch):
-            return Batch(*(t.to(device, non_blocking=True) if isinstance(t, Tensor) else t for t in batch))
+            return batch.to(device)
         return super().transfer_batch_to_device(batch, device, dataloader_idx)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import torch
 from torch import Tensor
 
 
 class Batch(NamedTuple):
     """Inputs, targets and the masks that say which positions are real and which targets count.
 
-    A NamedTuple, so that Lightning moves it to the device field by field without copying it first.
+    A NamedTuple, so that Lightning never deep-copies it; ``to`` moves it (the data modules' transfer hook uses it).
     - ``x``: (B, *in_shape) real values, or (B, L) token ids.
     - ``y``: (B,) labels or (B, target_dim) values; position-level: (B, L) or (B, L, target_dim).
     - ``mask``: (B, L) bool, True at real positions; None when every sequence is full length (padding is at the end).
@@ -27,6 +28,10 @@ class Batch(NamedTuple):
     def select(self, rows: slice | Tensor) -> Batch:
         """The same fields for a subset of the samples (a slice or an index tensor)."""
         return Batch(*(None if field is None else field[rows] for field in self))
+
+    def to(self, device: torch.device | str) -> Batch:
+        """The same batch with every tensor on ``device`` (non-blocking where the copy allows it)."""
+        return Batch(*(None if field is None else field.to(device, non_blocking=True) for field in self))
 
     def counted(self) -> Tensor | None:
         """(B, L) bool: the positions whose targets count (None: every position)."""
