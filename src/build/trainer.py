@@ -14,6 +14,7 @@ from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
+from src.build.profiler import NoProfiler
 from src.callbacks.divergence import StopOnDivergence
 from src.callbacks.stop_signals import ForwardStopSignal
 from src.cli.ddp import own_process_group
@@ -57,7 +58,8 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
     callbacks.append(StopOnDivergence())  # every run: a non-finite loss is never trained on, nor saved
     callbacks.append(ForwardStopSignal())  # every run: SIGTERM stops every DDP rank at once, with no collective call
     log.info(f"Trainer: <{cfg.trainer._target_}>")
-    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()])
+    quiet = {} if cfg.trainer.get("profiler") is not None else {"profiler": NoProfiler()}  # no profiling, at no cost
+    return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()], **quiet)
 
 
 @contextmanager

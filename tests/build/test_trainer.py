@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from hydra.utils import get_class
 from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.profilers import SimpleProfiler
 
+from src.build.profiler import NoProfiler
 from src.build.trainer import instantiate_trainer
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
@@ -27,6 +29,15 @@ def test_every_callbacks_option_builds_a_trainer_whose_checkpoints_go_through_ou
         if conf is not None:
             assert any(isinstance(c, get_class(conf._target_)) for c in trainer.callbacks), f"{name} not built"
     assert isinstance(trainer.strategy.checkpoint_io, CheckpointFiles)
+
+
+def test_no_profiler_costs_nothing_and_a_chosen_profiler_replaces_it(tmp_path: Path) -> None:
+    default = instantiate_trainer(fast_train_cfg([], tmp_path / "a"))
+    assert isinstance(default.profiler, NoProfiler)
+    with default.profiler.profile("[Callback]x.on_train_batch_end") as inside:  # what Lightning does around each hook
+        assert inside is None
+    chosen = instantiate_trainer(fast_train_cfg(["debug=profiler"], tmp_path / "b"))
+    assert isinstance(chosen.profiler, SimpleProfiler)
 
 
 def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) -> None:
