@@ -8,6 +8,7 @@ Run:  python -m benchmarks.data [--rounds 3]      (or: make bench)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -54,8 +55,8 @@ def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) 
         generator.manual_seed(stream_seed(datamodule.seed, "train", 0, index))
         return sampler.sample(256, generator)
 
-    def plain() -> float:
-        with torch.device(where):
+    def plain() -> float:  # on a GPU the factory calls must create there; the CPU needs no device context (slower)
+        with torch.device(where) if where != "cpu" else contextlib.nullcontext():
             return per_second((draw(index) for index in range(batches)), lambda b: len(b.y))
 
     seen = alternate({"tasktriad": ours, "plain": plain}, rounds)
@@ -66,7 +67,8 @@ def file_rates(tmp: Path, device: str, rounds: int, workers: int, cache: bool) -
     """Batches/s of digits through data=digits (one loader, epoch after epoch) against the same arrays in memory.
 
     In memory twice: gathered by index in a bare loop (no DataLoader at all), and through a DataLoader over a
-    TensorDataset with the same batch size, shuffling and workers (plain PyTorch's way with arrays in memory).
+    TensorDataset with the same batch size, shuffling and workers (plain PyTorch's way with arrays in memory). And a
+    floor for reading from disk: each batch's files opened and read in one process, with nothing done to the bytes.
     """
     from hydra.utils import instantiate
     from torch.utils.data import DataLoader, TensorDataset
@@ -82,6 +84,15 @@ def file_rates(tmp: Path, device: str, rounds: int, workers: int, cache: bool) -
     arrays = TensorDataset(first.x, first.y)
     tensor_loader = DataLoader(arrays, batch_size=cfg.data.batch_size, shuffle=True, num_workers=workers)
     loader = datamodule.train_dataloader()  # one loader for the whole run, as Lightning keeps it
+    samples = datamodule.datasets["train"]
+    paths = [samples.records[record][0] for record, _ in samples.refs]  # each training sample's file
+    size = cfg.data.batch_size
+
+    def reads() -> float:  # the floor of one-file-per-sample data: open and read each batch's files, nothing else
+        order = torch.randperm(len(paths)).tolist()
+        batches = (order[i : i + size] for i in range(0, len(order), size))
+        return per_second(batches, lambda rows: [paths[i].read_bytes() for i in rows] and 1)
+
     for _ in range(3):  # the epochs before: workers start, every cache fills
         per_second(loader, lambda b: 1)
 
@@ -90,6 +101,7 @@ def file_rates(tmp: Path, device: str, rounds: int, workers: int, cache: bool) -
             "tasktriad": lambda: per_second(loader, lambda b: 1),
             "gather": lambda: per_second(train(0), lambda b: 1),
             "tensor_dataset": lambda: per_second(tensor_loader, lambda b: 1),
+            "file_reads": reads,
         },
         rounds,
     )
@@ -121,6 +133,7 @@ def main() -> None:
                     f"{case}/ratio_to_tensor_dataset", rates["tasktriad"] / rates["tensor_dataset"], "x", target=">=0.5"
                 )
                 record.figure(f"{case}/ratio_to_gather", rates["tasktriad"] / rates["gather"], "x")
+                record.figure(f"{case}/file_reads_alone", rates["file_reads"], "batches/s")  # no parsing, no checks
 
 
 if __name__ == "__main__":

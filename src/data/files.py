@@ -16,6 +16,7 @@ from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, colla
 from src.data.getters import Record
 from src.data.labels import class_count
 from src.data.layout import Layout
+from src.data.loader import Loader
 from src.data.ranks import EvalShareSampler
 from src.data.readers import Reader
 from src.data.spec import DataSpec, InputKind, TargetKind
@@ -216,7 +217,7 @@ class FileDataModule(SplitDataModule):
             sampler = None if self.cache else FileOrderSampler(dataset.refs, self.split_seed)
         else:
             sampler = EvalShareSampler(len(dataset), what=f"the {split} split")
-        return DataLoader(
+        return Loader(
             dataset,
             batch_size=self.batch_size,
             shuffle=split == "train" and sampler is None,

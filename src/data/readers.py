@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from src.data.npy import load_npy
+
 Sample = tuple[Tensor, Tensor | None]
 
 
@@ -35,7 +37,7 @@ class NumpyReader(Reader):
     def read(self, path: Path) -> list[Sample]:
         """One sample from .npy, N samples from .npz."""
         if path.suffix == ".npy":
-            return [(torch.from_numpy(np.load(path, allow_pickle=False)).float(), None)]
+            return [(torch.from_numpy(load_npy(path)).float(), None)]
         with np.load(path, allow_pickle=False) as arrays:
             x = torch.from_numpy(arrays[self.x_key]).float()
             y = torch.from_numpy(arrays[self.y_key]) if self.y_key in arrays else None

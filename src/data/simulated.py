@@ -8,6 +8,7 @@ from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
 from src.data.batch import Batch
+from src.data.loader import Loader
 from src.data.samplers.base import Sampler
 from src.data.spec import DataSpec
 from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
@@ -64,7 +65,7 @@ class SimulatedDataModule(SplitDataModule):
             sampler: TrainBatchSampler | EvalBatchSampler = TrainBatchSampler(len(batches), epoch_source=self._epoch)
         else:
             sampler = EvalBatchSampler(batches.sizes(), what=f"data.num_{split}")
-        return DataLoader(
+        return Loader(
             batches,
             batch_size=None,
             sampler=sampler,

@@ -7,7 +7,6 @@ nothing needs saving.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ class SimulatedBatches(Dataset):
         self.sampler, self.split, self.seed, self.device = sampler, split, seed, torch.device(device)
         self.num_samples, self.batch_size = num_samples, batch_size
         self._generator = torch.Generator(self.device)  # one per process (each DataLoader worker has its copy)
+        self._count, self._on_cpu = len(self), self.device.type == "cpu"  # asked for every batch
 
     def __len__(self) -> int:
         return math.ceil(self.num_samples / self.batch_size)
@@ -55,15 +55,17 @@ class SimulatedBatches(Dataset):
 
     def __getitem__(self, key: BatchKey | int) -> Batch:
         epoch, index, part, parts = key if isinstance(key, tuple) else (0, key, 0, 1)
-        if not 0 <= index < len(self):
+        if not 0 <= index < self._count:
             raise IndexError(index)
         generator = self._generator.manual_seed(stream_seed(self.seed, self.split, epoch, index))  # reseeded per batch
-        size = self.size(index)
-        # On a GPU the sampler's factory calls create where the generator draws (a device context costs about 10 us
-        # a batch in Python, so the CPU goes without it).
-        with torch.device(self.device) if self.device.type != "cpu" else contextlib.nullcontext():
-            ids = torch.arange(index * self.batch_size, index * self.batch_size + size)  # the place in its split
-            batch = self.sampler.sample(size, generator)._replace(id=ids)
+        start = index * self.batch_size
+        size = min(self.batch_size, self.num_samples - start)
+        if self._on_cpu:  # the CPU goes without a device context: it costs about 10 us a batch in Python
+            batch = self.sampler.sample(size, generator)
+        else:  # on a GPU the sampler's factory calls create where the generator draws
+            with torch.device(self.device):
+                batch = self.sampler.sample(size, generator)
+        batch = batch._replace(id=torch.arange(start, start + size, device=self.device))  # the place in its split
         return batch if parts == 1 else batch.select(slice(part, None, parts))
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from src.data.file_samples import all_finite
 from src.data.files import FileDataModule
 from src.data.getters import from_manifest, glob_files
 from src.data.readers import CSVRowsReader, NumpyReader, TorchReader
@@ -230,3 +231,10 @@ def test_input_statistics_travel_in_the_checkpoint_to_other_data(
     fresh.setup()
     assert torch.equal(restored.datasets["test"].x_stats[0], state["x_mean"])  # normalised as training was
     assert not torch.allclose(fresh.datasets["test"].x_stats[0], state["x_mean"])
+
+
+def test_all_finite_rechecks_an_overflowing_sum() -> None:
+    huge = torch.full((4,), 3e38)  # finite values whose float32 sum overflows to inf
+    assert all_finite(huge)
+    assert not all_finite(torch.tensor([1.0, float("nan")]))
+    assert not all_finite(torch.tensor([1.0, float("-inf")]))
