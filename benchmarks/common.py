@@ -40,11 +40,13 @@ def configure(threads: int) -> None:
     import logging
     import warnings
 
+    import lightning.pytorch  # noqa: F401  (its import sets its loggers to INFO: set them after it)
     import torch
 
     torch.set_num_threads(threads)
     logging.getLogger("lightning").setLevel(logging.ERROR)
     logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+    logging.getLogger("lightning.fabric").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
 
 

@@ -12,7 +12,7 @@ from schemas.store import store
 class ModelCheckpointConf:
     """Keep the best checkpoint by the task's monitored metric (``best.ckpt``); its metric must be finite."""
 
-    _target_: str = "lightning.pytorch.callbacks.ModelCheckpoint"
+    _target_: str = "src.callbacks.checkpoint.ModelCheckpoint"  # Lightning's, its state key built once
     dirpath: str = "${paths.output_dir}/checkpoints"
     filename: str = "best"
     monitor: str = "${task.monitor}"
@@ -28,7 +28,7 @@ class ModelCheckpointConf:
 class LastCheckpointConf:
     """``last.ckpt`` after every epoch (what ``resume=`` continues from), whatever the monitored metric did."""
 
-    _target_: str = "lightning.pytorch.callbacks.ModelCheckpoint"
+    _target_: str = "src.callbacks.checkpoint.ModelCheckpoint"  # Lightning's, its state key built once
     dirpath: str = "${paths.output_dir}/checkpoints"
     filename: str = "last"
     monitor: str | None = None  # no monitor: the newest epoch is the one kept
