@@ -88,10 +88,14 @@ def file_rates(tmp: Path, device: str, rounds: int, workers: int, cache: bool) -
     paths = [samples.records[record][0] for record, _ in samples.refs]  # each training sample's file
     size = cfg.data.batch_size
 
+    def read_batch(rows: list[int]) -> int:
+        for row in rows:
+            paths[row].read_bytes()
+        return 1  # one batch
+
     def reads() -> float:  # the floor of one-file-per-sample data: open and read each batch's files, nothing else
         order = torch.randperm(len(paths)).tolist()
-        batches = (order[i : i + size] for i in range(0, len(order), size))
-        return per_second(batches, lambda rows: [paths[i].read_bytes() for i in rows] and 1)
+        return per_second((order[i : i + size] for i in range(0, len(order), size)), read_batch)
 
     for _ in range(3):  # the epochs before: workers start, every cache fills
         per_second(loader, lambda b: 1)

@@ -8,11 +8,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import Record, arguments, configure, median
+from benchmarks.common import Record, arguments, configure, median, sequence_backbones
 
 MLP = ["backbone.depth=2", "backbone.width=256", "data.sampler.num_classes=10"]
 SEQUENCE = ["data/sampler=associative_recall", "backbone.width=64", "backbone.depth=2", "data.batch_size=64"]
-SEQUENCE_BACKBONES = ("transformer", "gru", "tcn", "hyena")
 
 
 def step_ms(overrides: list[str], tmp: Path, device: str, steps: int) -> float:
@@ -44,7 +43,7 @@ def main() -> None:
                 [*MLP, f"data.sampler.dim={dim}", "data.batch_size=256"], Path(tmp) / f"d{dim}", args.device, steps
             )
             record.figure(f"scaling/mlp_big/input/{dim}", ms, "ms")
-        for backbone in SEQUENCE_BACKBONES:
+        for backbone in sequence_backbones():
             for length in (64, 256) if args.quick else (64, 128, 256, 512):
                 pairs = max(4, length // 16)
                 overrides = [

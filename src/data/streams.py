@@ -40,7 +40,6 @@ class SimulatedBatches(Dataset):
         self.sampler, self.split, self.seed, self.device = sampler, split, seed, torch.device(device)
         self.num_samples, self.batch_size = num_samples, batch_size
         self._generator = torch.Generator(self.device)  # one per process (each DataLoader worker has its copy)
-        self._count, self._on_cpu = len(self), self.device.type == "cpu"  # asked for every batch
 
     def __len__(self) -> int:
         return math.ceil(self.num_samples / self.batch_size)
@@ -55,12 +54,11 @@ class SimulatedBatches(Dataset):
 
     def __getitem__(self, key: BatchKey | int) -> Batch:
         epoch, index, part, parts = key if isinstance(key, tuple) else (0, key, 0, 1)
-        if not 0 <= index < self._count:
+        if not 0 <= index < len(self):
             raise IndexError(index)
         generator = self._generator.manual_seed(stream_seed(self.seed, self.split, epoch, index))  # reseeded per batch
-        start = index * self.batch_size
-        size = min(self.batch_size, self.num_samples - start)
-        if self._on_cpu:  # the CPU goes without a device context: it costs about 10 us a batch in Python
+        start, size = index * self.batch_size, self.size(index)
+        if self.device.type == "cpu":  # the CPU goes without a device context: it costs about 10 us a batch in Python
             batch = self.sampler.sample(size, generator)
         else:  # on a GPU the sampler's factory calls create where the generator draws
             with torch.device(self.device):

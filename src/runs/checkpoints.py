@@ -128,6 +128,12 @@ class CheckpointFiles(CheckpointIO):
 
 
 def write_bytes(path: Path, data: memoryview) -> None:
-    """``data`` into ``path`` atomically and durably (the background writer's job)."""
-    with atomic_write(path, "wb") as handle:
-        handle.write(data)
+    """``data`` into ``path`` atomically and durably (the background writer's job); a failure names the file."""
+    try:
+        with atomic_write(path, "wb") as handle:
+            handle.write(data)
+    except OSError as err:  # a full disk, a folder that cannot be made or written: the user can fix it
+        raise TriadError(
+            f"cannot write the checkpoint {path}: {err.strerror or err}. Free disk space or make the folder "
+            f"writable (or set paths.log_dir to another place); the previous {path.name}, if any, is intact."
+        ) from err

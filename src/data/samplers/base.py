@@ -15,8 +15,8 @@ class Sampler(ABC):
 
     The problem itself (cluster centres, teacher weights) is fixed by the sampler's own ``seed``;
     the samples come from the generator the caller passes, so a stream is a pure function of its seed.
-    ``sample`` runs under ``torch.device(generator.device)``: its factory calls (``torch.zeros``, ``torch.arange``)
-    create tensors where the generator draws, so a sampler runs unchanged on a GPU (``data.device=cuda``).
+    On a GPU (``data.device=cuda``) ``sample`` runs under ``torch.device(generator.device)``: its factory calls
+    (``torch.zeros``, ``torch.arange``) create tensors where the generator draws, so a sampler runs there unchanged.
     """
 
     def __init__(self, *, seed: int) -> None:
