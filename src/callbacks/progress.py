@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from lightning.pytorch.callbacks import TQDMProgressBar
@@ -18,7 +19,7 @@ class TimedProgressBar(TQDMProgressBar):
         super().__init__(refresh_rate=1)
         if interval < 0:
             raise ValueError(f"the progress bar's interval must be >= 0 seconds, got {interval}")
-        self.interval, self._drawn = interval, 0.0
+        self.interval, self._drawn = interval, -math.inf  # the first step is always drawn
 
     def _should_update(self, current: int, total: int) -> bool:
         """At a bar's last step, and otherwise once ``interval`` seconds have passed since the last redraw."""
