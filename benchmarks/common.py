@@ -56,7 +56,7 @@ def sequence_backbones() -> list[str]:
     from hydra.core.global_hydra import GlobalHydra
 
     import schemas  # noqa: F401  (registers the schemas the options compose from)
-    from src.build.fit import fitting_options
+    from src.build.compatibility import fitting_options
     from src.cli.env import CONFIG_DIR
 
     GlobalHydra.instance().clear()

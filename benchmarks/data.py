@@ -35,7 +35,7 @@ def sampler_rates(name: str, tmp: Path, device: str, rounds: int, batches: int) 
     from hydra.utils import instantiate
 
     from benchmarks.loops import compose
-    from src.data.streams import stream_seed
+    from src.data.simulated.streams import stream_seed
 
     where = "cuda" if device.startswith("cuda") else "cpu"  # on a GPU both draw there
     overrides = [

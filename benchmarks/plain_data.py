@@ -8,8 +8,8 @@ from typing import Any
 import torch
 
 from src.data.batch import Batch
-from src.data.simulated import SimulatedDataModule
-from src.data.streams import SimulatedBatches
+from src.data.simulated.datamodule import SimulatedDataModule
+from src.data.simulated.streams import SimulatedBatches
 
 
 class Drawn(Sequence[Batch]):

@@ -70,7 +70,7 @@ class RichProgressBarConf:
 class ProgressBarConf:
     """Lightning's tqdm progress bar, redrawn every ``interval`` seconds rather than after every step (cheaper)."""
 
-    _target_: str = "src.callbacks.progress.TimedProgressBar"
+    _target_: str = "src.speed.progress.TimedProgressBar"
     interval: float = 0.2  # seconds between redraws; 0 redraws after every step, as Lightning's own bar does
 
 

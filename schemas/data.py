@@ -22,7 +22,7 @@ class SamplerConf:
 class ClustersConf(SamplerConf):
     """Gaussian clusters with centres on a line, so that labels are ordinal."""
 
-    _target_: str = "src.data.samplers.clusters.Clusters"
+    _target_: str = "src.data.simulated.samplers.clusters.Clusters"
     num_classes: int = 5  # K: labels 0..K-1
     dim: int = 16  # input dimension
     spacing: float = 4.0  # distance between neighbouring centres, in units of noise
@@ -34,7 +34,7 @@ class ClustersConf(SamplerConf):
 class TeacherConf(SamplerConf):
     """Continuous targets from a fixed random MLP teacher plus noise."""
 
-    _target_: str = "src.data.samplers.teacher.Teacher"
+    _target_: str = "src.data.simulated.samplers.teacher.Teacher"
     dim: int = 16  # input dimension
     target_dim: int = 1  # outputs per sample
     hidden: int = 32  # the teacher's hidden width
@@ -46,7 +46,7 @@ class TeacherConf(SamplerConf):
 class AssociativeRecallConf(SamplerConf):
     """Multi-query associative recall (Zoology's MQAR): key-value pairs, then queries; targets at the queries."""
 
-    _target_: str = "src.data.samplers.associative_recall.AssociativeRecall"
+    _target_: str = "src.data.simulated.samplers.associative_recall.AssociativeRecall"
     vocab_size: int = 64  # keys from the lower half, values from the upper half
     pairs: int = 8  # key-value pairs per sequence, each queried once
     length: int = 64  # tokens per sequence (at least 3 * pairs)
@@ -57,7 +57,7 @@ class AssociativeRecallConf(SamplerConf):
 class CopyNumberConf(SamplerConf):
     """A genome-like copy-number track: one integer state per position, seen through noisy read depths."""
 
-    _target_: str = "src.data.samplers.copy_number.CopyNumber"
+    _target_: str = "src.data.simulated.samplers.copy_number.CopyNumber"
     num_states: int = 5  # copy numbers 0..K-1
     normal: int = 2  # the usual copy number; its depth reads about 1
     normal_fraction: float = 0.6  # share of segments at the normal state
@@ -73,7 +73,7 @@ class CopyNumberConf(SamplerConf):
 class MotifConf(SamplerConf):
     """Random tokens with 0..max_count copies of one planted motif; the target is the count."""
 
-    _target_: str = "src.data.samplers.motif.Motif"
+    _target_: str = "src.data.simulated.samplers.motif.Motif"
     vocab_size: int = 16
     motif_length: int = 6
     max_count: int = 3  # targets 0..max_count; 1: presence
@@ -95,7 +95,7 @@ class DataConf:
 class SimulatedDataConf(DataConf):
     """Simulated data: a sampler draws whole batches from a seeded stream."""
 
-    _target_: str = "src.data.simulated.SimulatedDataModule"
+    _target_: str = "src.data.simulated.datamodule.SimulatedDataModule"
     sampler: SamplerConf = MISSING
     num_train: int = 8192  # samples per training epoch, drawn fresh each epoch
     num_val: int = 2048  # fixed validation set
@@ -117,7 +117,7 @@ class DatagetterConf:
 class GlobFilesConf(DatagetterConf):
     """Every file below ``root`` matching ``pattern``; labels inside the files."""
 
-    _target_: str = "src.data.getters.glob_files"
+    _target_: str = "src.data.files.getters.glob_files"
     root: str = "${paths.data_dir}/my_data"
     pattern: str = "**/*.npz"
 
@@ -127,7 +127,7 @@ class GlobFilesConf(DatagetterConf):
 class ManifestConf(DatagetterConf):
     """Rows of (path, label) from a CSV manifest."""
 
-    _target_: str = "src.data.getters.from_manifest"
+    _target_: str = "src.data.files.getters.from_manifest"
     csv_path: str = "${paths.data_dir}/my_data/manifest.csv"
     path_column: str = "path"
     label_column: str = "label"
@@ -148,7 +148,7 @@ class ReaderConf:
 class NumpyReaderConf(ReaderConf):
     """.npy (one sample) and .npz (arrays x and y: N samples)."""
 
-    _target_: str = "src.data.readers.NumpyReader"
+    _target_: str = "src.data.files.readers.NumpyReader"
     x_key: str = "x"
     y_key: str = "y"
 
@@ -158,7 +158,7 @@ class NumpyReaderConf(ReaderConf):
 class TorchReaderConf(ReaderConf):
     """.pt: a tensor (one sample) or a dict {x, y} (N samples)."""
 
-    _target_: str = "src.data.readers.TorchReader"
+    _target_: str = "src.data.files.readers.TorchReader"
 
 
 @store("data/reader/csv_rows")
@@ -166,7 +166,7 @@ class TorchReaderConf(ReaderConf):
 class CSVRowsReaderConf(ReaderConf):
     """One sample per CSV row: the target columns are y, the others x."""
 
-    _target_: str = "src.data.readers.CSVRowsReader"
+    _target_: str = "src.data.files.readers.CSVRowsReader"
     target: list[str] = field(default_factory=lambda: ["target"])
     delimiter: str = ","
 
@@ -185,7 +185,7 @@ class ExportConf:
 class FileDataConf(DataConf):
     """Your own files: a datagetter lists them, a reader reads them lazily, a seeded split divides the samples."""
 
-    _target_: str = "src.data.files.FileDataModule"
+    _target_: str = "src.data.files.datamodule.FileDataModule"
     dataset: str | None = None  # the data set's name: in log lines, and in paths as ${data.dataset}
     datagetter: DatagetterConf = MISSING
     reader: ReaderConf = MISSING
@@ -211,7 +211,7 @@ class DigitsDataConf(FileDataConf):
     """scikit-learn's digits (1,797 8x8 images, 10 classes), exported as .npy files and a manifest, read like yours."""
 
     prepare: ExportConf | None = field(  # writes the files on first use (atomic, never rewritten)
-        default_factory=lambda: ExportConf(_target_="src.data.exports.export_digits", root="${paths.data_dir}/digits")
+        default_factory=lambda: ExportConf(_target_="src.data.files.exports.export_digits", root="${paths.data_dir}/digits")
     )
     datagetter: DatagetterConf = field(
         default_factory=lambda: ManifestConf(csv_path="${paths.data_dir}/digits/manifest.csv")
@@ -229,7 +229,7 @@ class DiabetesDataConf(FileDataConf):
 
     prepare: ExportConf | None = field(
         default_factory=lambda: ExportConf(
-            _target_="src.data.exports.export_diabetes", root="${paths.data_dir}/diabetes"
+            _target_="src.data.files.exports.export_diabetes", root="${paths.data_dir}/diabetes"
         )
     )
     datagetter: DatagetterConf = field(
@@ -245,7 +245,7 @@ class DiabetesDataConf(FileDataConf):
 
 @dataclass
 class AeonExportConf(ExportConf):
-    """Writes one set bundled with aeon as files, once (src/data/aeon_sets.py)."""
+    """Writes one set bundled with aeon as files, once (src/data/files/aeon_sets.py)."""
 
     dataset: str = MISSING
 
@@ -258,7 +258,7 @@ class UCRDataConf(FileDataConf):
     dataset: str = "GunPoint"  # GunPoint | ArrowHead | ItalyPowerDemand | BasicMotions | JapaneseVowels | ...
     prepare: ExportConf | None = field(
         default_factory=lambda: AeonExportConf(
-            _target_="src.data.aeon_sets.export_ucr",
+            _target_="src.data.files.aeon_sets.export_ucr",
             root="${paths.data_dir}/ucr/${data.dataset}",
             dataset="${data.dataset}",
         )
@@ -282,7 +282,7 @@ class TSERDataConf(UCRDataConf):
     dataset: str = "Covid3Month"  # Covid3Month | CardanoSentiment
     prepare: ExportConf | None = field(
         default_factory=lambda: AeonExportConf(
-            _target_="src.data.aeon_sets.export_tser",
+            _target_="src.data.files.aeon_sets.export_tser",
             root="${paths.data_dir}/tser/${data.dataset}",
             dataset="${data.dataset}",
         )

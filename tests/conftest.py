@@ -13,7 +13,7 @@ import pytest
 import torch
 from hydra.core.global_hydra import GlobalHydra
 
-from src.data import exports
+from src.data.files import exports
 from tests.data.conftest import write_npy_dataset
 from tests.helpers import TRAIN_MARKER, require_train_marker, run_cli, transfer_sources
 

@@ -14,7 +14,7 @@ from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
-from src.build.profiler import NoProfiler
+from src.speed.profiler import NoProfiler
 from src.callbacks.divergence import StopOnDivergence
 from src.callbacks.stop_signals import ForwardStopSignal
 from src.cli.ddp import own_process_group

@@ -9,7 +9,7 @@ import lightning.pytorch as pl
 from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from src.build.fit import check_backbone, check_fit, check_levels, choice
+from src.build.compatibility import check_backbone, check_fit, check_levels, choice
 from src.data.spec import DataSpec
 from src.errors import TriadError
 from src.module import TriadModule

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from src.build.fit import check_backbone
+from src.build.compatibility import check_backbone
 from src.errors import IncompatibleDataError
 from tests.backbones.conftest import LENGTH, SPECS, backbone_class, build, example, variants
 from tests.helpers import ROOT, options

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from src.data import exports
+from src.data.files import exports
 
 
 def test_digits_export_writes_every_image_and_a_manifest(tmp_path: Path) -> None:

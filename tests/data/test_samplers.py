@@ -9,7 +9,7 @@ import torch
 from hydra.utils import instantiate
 
 from src.data.batch import Batch
-from src.data.samplers.base import Sampler
+from src.data.simulated.samplers.base import Sampler
 from tests.helpers import compose_cfg, options
 
 SAMPLERS = options("data/sampler")
@@ -81,7 +81,7 @@ def test_teacher_targets_have_unit_signal_and_the_configured_noise(tmp_path: Pat
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_a_whole_batch_is_one_vectorised_call(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The data module asks the sampler once per batch, never once per sample."""
-    from src.data.streams import SimulatedBatches
+    from src.data.simulated.streams import SimulatedBatches
 
     sampler = make(name, tmp_path)
     calls: list[int] = []

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import torch
 
-from src.data.aeon_sets import export_tser, export_ucr
-from src.data.files import FileDataModule
-from src.data.getters import from_manifest
-from src.data.readers import NumpyReader
+from src.data.files.aeon_sets import export_tser, export_ucr
+from src.data.files.datamodule import FileDataModule
+from src.data.files.getters import from_manifest
+from src.data.files.readers import NumpyReader
 from src.errors import TriadError
 
 LENGTHS = [5, 9, 7, 3, 9, 6, 8, 4, 9, 5, 7, 6]

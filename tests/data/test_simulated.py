@@ -11,9 +11,9 @@ from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from torch.utils.data import DataLoader
 
-from src.data.samplers.clusters import Clusters
-from src.data.simulated import SimulatedDataModule, epoch_in_progress
-from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
+from src.data.simulated.samplers.clusters import Clusters
+from src.data.simulated.datamodule import SimulatedDataModule, epoch_in_progress
+from src.data.simulated.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
 from src.errors import TriadError
 from tests.helpers import compose_cfg, options
 
@@ -103,7 +103,7 @@ def test_spec_is_known_before_any_data_is_drawn(tmp_path: Path) -> None:
 
 
 def test_the_fit_loop_epoch_the_streams_follow_is_still_where_lightning_keeps_it(tmp_path: Path) -> None:
-    """The one use of Lightning internals (src/data/simulated.py): this fails if the attribute moves or is renamed.
+    """The one use of Lightning internals (src/data/simulated/datamodule.py): this fails if the attribute moves or is renamed.
 
     That its value is the right one on resume is checked by tests/runs/test_resume.py (resumed == uninterrupted).
     """

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from src.data.batch import Batch
-from src.data.samplers.base import Sampler
+from src.data.simulated.samplers.base import Sampler
 from src.data.spec import DataSpec
 
 

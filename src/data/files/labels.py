@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from src.data.getters import Record
+from src.data.files.getters import Record
 from src.errors import TriadError
 
 

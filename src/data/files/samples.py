@@ -13,12 +13,12 @@ import torch
 from torch import Tensor
 from torch.utils.data import Dataset, get_worker_info
 
-from src.data import layout
+from src.data.files import layout
 from src.data.batch import Batch
-from src.data.getters import Record
-from src.data.layout import Layout
-from src.data.readers import Reader, Sample
-from src.data.splits import SampleRef
+from src.data.files.getters import Record
+from src.data.files.layout import Layout
+from src.data.files.readers import Reader, Sample
+from src.data.files.splits import SampleRef
 from src.errors import TriadError
 
 

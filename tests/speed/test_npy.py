@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from src.data.npy import load_npy, parse_header
+from src.speed.npy import load_npy, parse_header
 
 ARRAYS = {
     "float32 image": np.arange(64, dtype=np.float32).reshape(1, 8, 8),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from src.data.batch import Batch
-from src.data.samplers.base import Sampler
+from src.data.simulated.samplers.base import Sampler
 from src.data.spec import DataSpec
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lightning.pytorch.callbacks import TQDMProgressBar
 
-from src.callbacks.progress import TimedProgressBar
+from src.speed.progress import TimedProgressBar
 
 
 def redraws(bar: TimedProgressBar, total: int) -> list[int]:

@@ -8,10 +8,10 @@ from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
 from src.data.batch import Batch
-from src.data.loader import Loader
-from src.data.samplers.base import Sampler
+from src.speed.loader import Loader
+from src.data.simulated.samplers.base import Sampler
 from src.data.spec import DataSpec
-from src.data.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
+from src.data.simulated.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
 from src.errors import TriadError
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from src.data.exports import export_once
+from src.data.files.exports import export_once
 from src.errors import TriadError
 
 BUNDLED_HINT = (

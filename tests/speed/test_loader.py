@@ -9,7 +9,7 @@ import torch
 import torch.autograd.profiler as torch_profiler
 from torch.utils.data import DataLoader, Dataset, IterableDataset
 
-from src.data.loader import Loader
+from src.speed.loader import Loader
 
 
 class Squares(Dataset):

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from src.data.npy import load_npy
+from src.speed.npy import load_npy
 
 Sample = tuple[Tensor, Tensor | None]
 

@@ -12,16 +12,16 @@ import torch
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
-from src.data.file_samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
-from src.data.getters import Record
-from src.data.labels import class_count
-from src.data.layout import Layout
-from src.data.loader import Loader
+from src.data.files.samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
+from src.data.files.getters import Record
+from src.data.files.labels import class_count
+from src.data.files.layout import Layout
+from src.speed.loader import Loader
 from src.data.ranks import EvalShareSampler
-from src.data.readers import Reader
+from src.data.files.readers import Reader
 from src.data.spec import DataSpec, InputKind, TargetKind
-from src.data.splits import SPLITS, FileOrderSampler, split_refs
-from src.data.statistics import Statistics, statistics
+from src.data.files.splits import SPLITS, FileOrderSampler, split_refs
+from src.data.files.statistics import Statistics, statistics
 from src.errors import TriadError
 
 log = logging.getLogger(__name__)
