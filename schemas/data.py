@@ -211,7 +211,9 @@ class DigitsDataConf(FileDataConf):
     """scikit-learn's digits (1,797 8x8 images, 10 classes), exported as .npy files and a manifest, read like yours."""
 
     prepare: ExportConf | None = field(  # writes the files on first use (atomic, never rewritten)
-        default_factory=lambda: ExportConf(_target_="src.data.files.exports.export_digits", root="${paths.data_dir}/digits")
+        default_factory=lambda: ExportConf(
+            _target_="src.data.files.exports.export_digits", root="${paths.data_dir}/digits"
+        )
     )
     datagetter: DatagetterConf = field(
         default_factory=lambda: ManifestConf(csv_path="${paths.data_dir}/digits/manifest.csv")

@@ -14,12 +14,12 @@ from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
-from src.speed.profiler import NoProfiler
 from src.callbacks.divergence import StopOnDivergence
 from src.callbacks.stop_signals import ForwardStopSignal
 from src.cli.ddp import own_process_group
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
+from src.speed.profiler import NoProfiler
 
 log = logging.getLogger(__name__)
 EXTRAS = {"tensorboard": "loggers"}  # entry name -> pyproject extra, where the two differ

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from src.data.files.samples import all_finite
 from src.data.files.datamodule import FileDataModule
 from src.data.files.getters import from_manifest, glob_files
 from src.data.files.readers import CSVRowsReader, NumpyReader, TorchReader
+from src.data.files.samples import all_finite
 from src.errors import TriadError
 from tests.data.conftest import write_npy_dataset
 

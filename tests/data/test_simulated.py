@@ -11,9 +11,9 @@ from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from torch.utils.data import DataLoader
 
-from src.data.simulated.samplers.clusters import Clusters
 from src.data.simulated.datamodule import SimulatedDataModule, epoch_in_progress
-from src.data.simulated.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
+from src.data.simulated.samplers.clusters import Clusters
+from src.data.simulated.streams import EvalBatchOrder, SimulatedBatches, TrainBatchOrder
 from src.errors import TriadError
 from tests.helpers import compose_cfg, options
 
@@ -70,7 +70,7 @@ def test_each_worker_draws_different_batches_and_together_they_equal_one_process
 def test_each_rank_gets_a_disjoint_share_of_the_training_batches() -> None:
     shares = []
     for rank in range(2):
-        sampler = TrainBatchSampler(10, num_replicas=2, rank=rank)
+        sampler = TrainBatchOrder(10, num_replicas=2, rank=rank)
         sampler.set_epoch(4)
         shares.append(list(sampler))
     assert shares[0] == [(4, i, 0, 1) for i in range(0, 10, 2)]
@@ -83,7 +83,7 @@ def test_ranks_evaluate_every_sample_exactly_once(num_samples: int, ranks: int) 
     batches = SimulatedBatches(sampler, split="val", num_samples=num_samples, batch_size=128, seed=0)
     whole = torch.cat([batches[i].x for i in range(len(batches))])
     shares = [
-        torch.cat([batches[key].x for key in EvalBatchSampler(batches.sizes(), num_replicas=ranks, rank=rank)])
+        torch.cat([batches[key].x for key in EvalBatchOrder(batches.sizes(), num_replicas=ranks, rank=rank)])
         for rank in range(ranks)
     ]
     assert all(len(share) for share in shares)  # no rank without a batch: it would skip the epoch's collectives
@@ -103,7 +103,7 @@ def test_spec_is_known_before_any_data_is_drawn(tmp_path: Path) -> None:
 
 
 def test_the_fit_loop_epoch_the_streams_follow_is_still_where_lightning_keeps_it(tmp_path: Path) -> None:
-    """The one use of Lightning internals (src/data/simulated/datamodule.py): this fails if the attribute moves or is renamed.
+    """The one use of Lightning internals (src/data/simulated/datamodule.py): this fails if the attribute moves.
 
     That its value is the right one on resume is checked by tests/runs/test_resume.py (resumed == uninterrupted).
     """

@@ -12,17 +12,17 @@ import torch
 from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
-from src.data.files.samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.files.getters import Record
 from src.data.files.labels import class_count
 from src.data.files.layout import Layout
-from src.speed.loader import Loader
-from src.data.ranks import EvalShareSampler
+from src.data.files.order import EvalSampleOrder, FileSampleOrder
 from src.data.files.readers import Reader
-from src.data.spec import DataSpec, InputKind, TargetKind
-from src.data.files.splits import SPLITS, FileOrderSampler, split_refs
+from src.data.files.samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
+from src.data.files.splits import SPLITS, split_refs
 from src.data.files.statistics import Statistics, statistics
+from src.data.spec import DataSpec, InputKind, TargetKind
 from src.errors import TriadError
+from src.speed.loader import Loader
 
 log = logging.getLogger(__name__)
 Getter = Callable[[], list[Record] | dict[str, list[Record]]]
@@ -214,9 +214,9 @@ class FileDataModule(SplitDataModule):
         # Training: shuffled (file by file when uncached: each file read once an epoch), Lightning's DistributedSampler
         # under DDP (even shares). Val/test: in file order, each sample on one rank only.
         if split == "train":
-            sampler = None if self.cache else FileOrderSampler(dataset.refs, self.split_seed)
+            sampler = None if self.cache else FileSampleOrder(dataset.refs, self.split_seed)
         else:
-            sampler = EvalShareSampler(len(dataset), what=f"the {split} split")
+            sampler = EvalSampleOrder(len(dataset), what=f"the {split} split")
         return Loader(
             dataset,
             batch_size=self.batch_size,

@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 from torch.utils.data import Dataset, get_worker_info
 
-from src.data.files import layout
 from src.data.batch import Batch
+from src.data.files import layout
 from src.data.files.getters import Record
 from src.data.files.layout import Layout
 from src.data.files.readers import Reader, Sample

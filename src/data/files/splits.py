@@ -1,12 +1,11 @@
-"""How file-backed samples are divided into train/val/test, and the order uncached training reads them in."""
+"""How file-backed samples are divided into train/val/test: seeded, by file or by sample."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import torch
-from torch.utils.data import Sampler
 
 from src.errors import TriadError
 
@@ -49,31 +48,3 @@ def split_refs(refs: list[SampleRef], split: Sequence[float], seed: int, by: str
         split_name = next((s for s in ("val", "test") if len(parts[s]) < wanted[s]), "train")
         parts[split_name] += unit
     return parts
-
-
-class FileOrderSampler(Sampler[int]):
-    """Training order for uncached reading: files in a fresh random order each epoch, each file's samples shuffled.
-
-    Each file is then read once per epoch (linear in the data size) instead of once per sample. The price: a batch
-    draws from few files. Lightning calls ``set_epoch`` (and wraps it for DDP).
-    """
-
-    def __init__(self, refs: list[SampleRef], seed: int) -> None:
-        self.seed, self.epoch = seed, 0
-        self.by_file: dict[int, list[int]] = {}
-        for index, (record, _) in enumerate(refs):
-            self.by_file.setdefault(record, []).append(index)
-
-    def set_epoch(self, epoch: int) -> None:
-        """Shuffle differently in each epoch."""
-        self.epoch = epoch
-
-    def __iter__(self) -> Iterator[int]:
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)
-        files = list(self.by_file.values())
-        for f in torch.randperm(len(files), generator=generator).tolist():
-            indices = files[f]
-            yield from (indices[i] for i in torch.randperm(len(indices), generator=generator).tolist())
-
-    def __len__(self) -> int:
-        return sum(len(v) for v in self.by_file.values())

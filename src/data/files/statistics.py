@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from src.data.files.samples import FileSamples, read_file
 from src.data.files.readers import Reader
+from src.data.files.samples import FileSamples, read_file
 from src.errors import TriadError
 
 # ((input mean, input std), (target mean, target std)): inputs elementwise, targets per target dimension

@@ -8,11 +8,11 @@ from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
 from src.data.batch import Batch
-from src.speed.loader import Loader
 from src.data.simulated.samplers.base import Sampler
+from src.data.simulated.streams import EvalBatchOrder, SimulatedBatches, TrainBatchOrder
 from src.data.spec import DataSpec
-from src.data.simulated.streams import EvalBatchSampler, SimulatedBatches, TrainBatchSampler
 from src.errors import TriadError
+from src.speed.loader import Loader
 
 
 class SimulatedDataModule(SplitDataModule):
@@ -62,9 +62,9 @@ class SimulatedDataModule(SplitDataModule):
             device=self.device,
         )
         if split == "train":
-            sampler: TrainBatchSampler | EvalBatchSampler = TrainBatchSampler(len(batches), epoch_source=self._epoch)
+            sampler: TrainBatchOrder | EvalBatchOrder = TrainBatchOrder(len(batches), epoch_source=self._epoch)
         else:
-            sampler = EvalBatchSampler(batches.sizes(), what=f"data.num_{split}")
+            sampler = EvalBatchOrder(batches.sizes(), what=f"data.num_{split}")
         return Loader(
             batches,
             batch_size=None,

@@ -2,7 +2,8 @@
 
 Every rank and every DataLoader worker is handed different training batches (and, for val/test, a different slice
 of each batch), so each draws its own data; because nothing depends on RNG state, a resumed run replays exactly and
-nothing needs saving.
+nothing needs saving. ``TrainBatchOrder`` and ``EvalBatchOrder`` are the torch index samplers that hand out those
+batch keys: which batch each rank draws when (not to be confused with the problem samplers that draw them).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class SimulatedBatches(Dataset):
         return batch if parts == 1 else batch.select(slice(part, None, parts))
 
 
-class TrainBatchSampler(DistributedSampler):
+class TrainBatchOrder(DistributedSampler):
     """Yields this rank's ``(epoch, batch index, 0, 1)`` keys, a fresh epoch of batches each epoch.
 
     It is a DistributedSampler so that Lightning neither replaces it under DDP nor forgets to call ``set_epoch`` on
@@ -94,7 +95,7 @@ class TrainBatchSampler(DistributedSampler):
         return ((epoch, index, 0, 1) for index in super().__iter__())
 
 
-class EvalBatchSampler(DistributedSampler):
+class EvalBatchOrder(DistributedSampler):
     """Yields ``(0, batch index, rank, ranks)`` keys: the fixed val/test set, every sample on exactly one rank.
 
     Each rank takes every batch and keeps its strided slice of the samples (no padding, no duplicates), so every
