@@ -51,17 +51,10 @@ def configure(threads: int) -> None:
 
 
 def sequence_backbones() -> list[str]:
-    """Every backbone option whose class gives features per position (configs/backbone/): each is benchmarked."""
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    import schemas  # noqa: F401  (registers the schemas the options compose from)
+    """Every backbone option whose class gives features per position (schemas/backbone.py): each is benchmarked."""
     from src.build.compatibility import fitting_options
-    from src.cli.env import CONFIG_DIR
 
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return fitting_options("backbone", lambda cls: getattr(cls, "features", None) == "position")
+    return fitting_options("backbone", lambda cls: getattr(cls, "features", None) == "position")
 
 
 def alternate(contestants: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:

@@ -1,16 +1,15 @@
-"""Typed schemas for every config option, registered in Hydra's ConfigStore.
+"""Typed schemas of every config option and of the three roots, registered in Hydra's ConfigStore.
 
-One module per config group (``schemas/backbone.py`` for ``configs/backbone/``...). Every value has one home: the
-defaults of every option live here, and nowhere else. An option's YAML holds only
-its defaults list, ``[/schema/<group>/<name>@_here_]`` (a logger or callback entry: ``/schema/logger/<name>@<name>``,
-so that it fills its one entry and ``logger=[csv,mlflow]`` combines them), and a comment on what the option is.
-So a misspelled key or a value of the wrong type is rejected while Hydra composes, before anything runs, and
-``python -m src.train --cfg job`` shows every value. This module imports only the standard library, Hydra and the
-config resolvers: the CLI's ``--help`` and ``--cfg job`` never pay for torch.
+One module per config group (``schemas/backbone.py`` for ``backbone=``...). An option of tasktriad's own is its
+class: ``schemas/store.py`` reads the class's signature (its settings and their defaults, never written twice) into
+a dataclass and registers it as the group's option, so ``backbone=mlp`` needs no YAML. Options of Lightning's or
+torch's classes (trainer, optimizers, callbacks, loggers) are hand-written dataclasses here. A misspelled key or a
+value of the wrong type is rejected while Hydra composes, before anything runs, and ``--cfg job`` shows every
+value. Only the standard library, Hydra and the config resolvers are imported: ``--help`` never pays for torch.
 """
 
-import src.runs.resolvers  # noqa: F401  (registers ${newest_ckpt:...}, which the transfer_* presets use)
-from schemas import (  # noqa: F401  (each module registers its schemas when imported)
+import src.runs.folder  # noqa: F401  (registers ${newest_ckpt:...}, which the transfer_* presets use)
+from schemas import (  # noqa: F401  (each module registers its options when imported)
     backbone,
     callbacks,
     data,

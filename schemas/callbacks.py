@@ -1,18 +1,21 @@
-"""Callbacks: named entries, each switched on by linking its schema (configs/callbacks/, src/callbacks/)."""
+"""Callbacks: named entries of the trainer's callbacks; ``callbacks=default | rich | none`` picks a set of them.
+
+Lightning's callbacks have hand-written schemas (the settings a run touches); tasktriad's own are read from their
+classes' signatures.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.store import store
+from schemas.store import preset, register, schema
 
 
-@store("callbacks/model_checkpoint")
 @dataclass
 class ModelCheckpointConf:
     """Keep the best checkpoint by the task's monitored metric (``best.ckpt``); its metric must be finite."""
 
-    _target_: str = "src.callbacks.checkpoint.ModelCheckpoint"  # Lightning's, its state key built once
+    _target_: str = "src.speed.ModelCheckpoint"  # Lightning's, its state key built once
     dirpath: str = "${paths.output_dir}/checkpoints"
     filename: str = "best"
     monitor: str = "${task.monitor}"
@@ -23,12 +26,11 @@ class ModelCheckpointConf:
     enable_version_counter: bool = False  # best.ckpt is replaced, never joined by best-v1.ckpt
 
 
-@store("callbacks/last_checkpoint")
 @dataclass
 class LastCheckpointConf:
     """``last.ckpt`` after every epoch (what ``resume=`` continues from), whatever the monitored metric did."""
 
-    _target_: str = "src.callbacks.checkpoint.ModelCheckpoint"  # Lightning's, its state key built once
+    _target_: str = "src.speed.ModelCheckpoint"  # Lightning's, its state key built once
     dirpath: str = "${paths.output_dir}/checkpoints"
     filename: str = "last"
     monitor: str | None = None  # no monitor: the newest epoch is the one kept
@@ -36,7 +38,6 @@ class LastCheckpointConf:
     enable_version_counter: bool = False  # a resumed run replaces last.ckpt, never writes last-v1.ckpt
 
 
-@store("callbacks/early_stopping")
 @dataclass
 class EarlyStoppingConf:
     """Stop when the task's monitored metric has not improved for ``patience`` epochs."""
@@ -48,7 +49,6 @@ class EarlyStoppingConf:
     min_delta: float = 0.0
 
 
-@store("callbacks/lr_monitor")
 @dataclass
 class LearningRateMonitorConf:
     """Log the learning rate (``lr-<optimizer>``) once per epoch."""
@@ -57,7 +57,6 @@ class LearningRateMonitorConf:
     logging_interval: str = "epoch"
 
 
-@store("callbacks/rich_progress_bar")
 @dataclass
 class RichProgressBarConf:
     """A rich progress bar (needs a terminal; with trainer.enable_progress_bar=false it must be off)."""
@@ -65,16 +64,6 @@ class RichProgressBarConf:
     _target_: str = "lightning.pytorch.callbacks.RichProgressBar"
 
 
-@store("callbacks/progress_bar")
-@dataclass
-class ProgressBarConf:
-    """Lightning's tqdm progress bar, redrawn every ``interval`` seconds rather than after every step (cheaper)."""
-
-    _target_: str = "src.speed.progress.TimedProgressBar"
-    interval: float = 0.2  # seconds between redraws; 0 redraws after every step, as Lightning's own bar does
-
-
-@store("callbacks/rich_model_summary")
 @dataclass
 class RichModelSummaryConf:
     """A rich table of the model's modules and parameter counts at the start of fitting."""
@@ -83,25 +72,51 @@ class RichModelSummaryConf:
     max_depth: int = 2
 
 
-@store("callbacks/curves")
 @dataclass
-class CurvesPlotConf:
-    """curves.png (train/val loss and the monitored metric per epoch) next to metrics.csv."""
-
-    _target_: str = "src.callbacks.curves.CurvesPlot"
-    monitor: str = "${task.monitor}"
+class CallbackConf:
+    """Any callback of tasktriad's own."""
 
 
-@store("callbacks/base")
+ProgressBarConf = schema("callbacks", "src.speed.TimedProgressBar", base=CallbackConf)
+CurvesPlotConf = schema("callbacks", "src.callbacks.CurvesPlot", base=CallbackConf, monitor="${task.monitor}")
+
+
 @dataclass
 class CallbacksConf:
-    """Named callbacks; an entry left null is off."""
+    """No callbacks of ours. Lightning still saves its default checkpoint unless trainer.enable_checkpointing=false."""
 
     model_checkpoint: ModelCheckpointConf | None = None
     last_checkpoint: LastCheckpointConf | None = None
     early_stopping: EarlyStoppingConf | None = None
     lr_monitor: LearningRateMonitorConf | None = None
     rich_model_summary: RichModelSummaryConf | None = None
-    progress_bar: ProgressBarConf | None = None
+    progress_bar: ProgressBarConf | None = None  # type: ignore[valid-type]
     rich_progress_bar: RichProgressBarConf | None = None
-    curves: CurvesPlotConf | None = None
+    curves: CurvesPlotConf | None = None  # type: ignore[valid-type]
+
+
+register("callbacks", "none", CallbacksConf)
+EVERY_RUN = {  # the default set, less its progress bar
+    "model_checkpoint": ModelCheckpointConf(),  # <run dir>/checkpoints/best.ckpt, by task.monitor in task.mode
+    "last_checkpoint": LastCheckpointConf(),  # <run dir>/checkpoints/last.ckpt after every epoch (resume=)
+    "early_stopping": EarlyStoppingConf(),  # stop after `patience` epochs without improvement
+    "lr_monitor": LearningRateMonitorConf(),  # lr-<Optimizer> in metrics.csv, once per epoch
+    "rich_model_summary": RichModelSummaryConf(),  # module tree and parameter counts
+    "curves": CurvesPlotConf(),  # <run dir>/curves.png: loss and task.monitor per epoch
+}
+preset(
+    "callbacks",
+    "default",
+    CallbacksConf,
+    "Best and last checkpoints, early stopping, the learning rate, a model summary, a progress bar, curves.png.",
+    **EVERY_RUN,
+    progress_bar=ProgressBarConf(),  # tqdm, redrawn every 0.2 s (callbacks.progress_bar.interval)
+)
+preset(
+    "callbacks",
+    "rich",
+    CallbacksConf,
+    "The default callbacks with a rich progress bar in place of the tqdm one, for an interactive terminal.",
+    **EVERY_RUN,
+    rich_progress_bar=RichProgressBarConf(),
+)

@@ -1,27 +1,45 @@
-"""Loggers: named entries, so that any set combines, e.g. logger=[csv,mlflow] (configs/logger/, src/loggers/)."""
+"""Loggers: named entries, so that any set combines, e.g. logger=[csv,mlflow]; logger=none keeps only the console.
+
+Each option fills its own entry of ``logger``. Lightning's loggers have hand-written schemas; tasktriad's own are
+read from their classes' signatures. ``logger=many`` (csv and tensorboard) is a composition: configs/logger/.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from schemas.store import store
+from schemas.store import option, register
 
 
-@store("logger/csv")
 @dataclass
-class CSVLoggerConf:
-    """Metrics to ``<run dir>/metrics.csv``: embedded, no server."""
-
-    _target_: str = "src.loggers.csv.MetricsCSVLogger"
-    save_dir: str = "${paths.output_dir}"  # metrics.csv lands directly in the run dir
-    keep_until_step: Any = "${oc.select:resume_step,null}"  # resume=<run dir>: continue metrics.csv after that step
+class LoggerEntryConf:
+    """Any logger of tasktriad's own."""
 
 
-@store("logger/tensorboard")
+CSVLoggerConf = option(
+    "logger",
+    "csv",
+    "src.loggers.MetricsCSVLogger",
+    base=LoggerEntryConf,
+    package="logger.csv",
+    wired=("continue_after",),  # the build passes it: where a continued run's metrics.csv goes on
+    save_dir="${paths.output_dir}",  # metrics.csv lands directly in the run dir
+)
+MLFlowLoggerConf = option(
+    "logger",
+    "mlflow",
+    "src.loggers.LocalMLFlowLogger",
+    base=LoggerEntryConf,
+    package="logger.mlflow",
+    store_dir="${paths.log_dir}/mlflow",  # mlflow.db and artifacts/, shared by every run
+    experiment_name="${job_name}",
+    run_dir="${paths.output_dir}",  # tagged on the MLflow run: the way back to checkpoints and logs
+)
+
+
 @dataclass
 class TensorBoardLoggerConf:
-    """TensorBoard event files in ``<run dir>/tensorboard``."""
+    """TensorBoard event files in ``<run dir>/tensorboard`` (the ``loggers`` extra)."""
 
     _target_: str = "lightning.pytorch.loggers.TensorBoardLogger"
     save_dir: str = "${paths.output_dir}"
@@ -29,10 +47,9 @@ class TensorBoardLoggerConf:
     version: str = ""
 
 
-@store("logger/wandb")
 @dataclass
 class WandbLoggerConf:
-    """Weights & Biases, offline unless told otherwise."""
+    """Weights & Biases, offline into ``<run dir>/wandb`` unless told otherwise (the ``wandb`` extra)."""
 
     _target_: str = "lightning.pytorch.loggers.WandbLogger"
     save_dir: str = "${paths.output_dir}"
@@ -40,24 +57,18 @@ class WandbLoggerConf:
     offline: bool = True
 
 
-@store("logger/mlflow")
-@dataclass
-class MLFlowLoggerConf:
-    """MLflow on a local SQLite store in the logs folder (``mlflow ui`` reads it; no server to run)."""
-
-    _target_: str = "src.loggers.mlflow.LocalMLFlowLogger"
-    store_dir: str = "${paths.log_dir}/mlflow"  # mlflow.db and artifacts/, shared by every run
-    experiment_name: str = "${job_name}"
-    run_dir: str = "${paths.output_dir}"  # tagged on the MLflow run: the way back to checkpoints and logs
-    run_name: str | None = None  # null: MLflow picks a name
+register("logger", "tensorboard", TensorBoardLoggerConf, package="logger.tensorboard")
+register("logger", "wandb", WandbLoggerConf, package="logger.wandb")
 
 
-@store("logger/base")
 @dataclass
 class LoggerConf:
-    """Named loggers; an entry left null is off."""
+    """No logger: nothing but the console and the run's log file."""
 
-    csv: CSVLoggerConf | None = None
+    csv: CSVLoggerConf | None = None  # type: ignore[valid-type]
     tensorboard: TensorBoardLoggerConf | None = None
     wandb: WandbLoggerConf | None = None
-    mlflow: MLFlowLoggerConf | None = None
+    mlflow: MLFlowLoggerConf | None = None  # type: ignore[valid-type]
+
+
+register("logger", "none", LoggerConf)

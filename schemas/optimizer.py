@@ -1,4 +1,4 @@
-"""Optimizers, built as partials: TriadModule passes the parameters (configs/optimizer/)."""
+"""Optimizers (torch's), built as partials: TriadModule passes the parameters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from schemas.store import store
+from schemas.store import register
 
 
 @dataclass
@@ -18,7 +18,6 @@ class OptimizerConf:
     lr: float = MISSING
 
 
-@store("optimizer/adamw")
 @dataclass
 class AdamWConf(OptimizerConf):
     """AdamW."""
@@ -28,7 +27,6 @@ class AdamWConf(OptimizerConf):
     weight_decay: float = 0.01
 
 
-@store("optimizer/sgd")
 @dataclass
 class SGDConf(OptimizerConf):
     """SGD with momentum."""
@@ -38,3 +36,7 @@ class SGDConf(OptimizerConf):
     momentum: float = 0.9
     weight_decay: float = 0.0
     nesterov: bool = False
+
+
+register("optimizer", "adamw", AdamWConf)
+register("optimizer", "sgd", SGDConf)

@@ -1,8 +1,8 @@
-"""The roots of the three commands: train.yaml, eval.yaml, predict.yaml."""
+"""The roots of the three commands (configs/train.yaml, eval.yaml, predict.yaml), as ``schema/<command>``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from omegaconf import MISSING
 
@@ -13,7 +13,7 @@ from schemas.logger import LoggerConf
 from schemas.optimizer import OptimizerConf
 from schemas.paths import PathsConf
 from schemas.scheduler import SchedulerConf
-from schemas.store import store
+from schemas.store import register
 from schemas.task import TaskConf
 from schemas.trainer import TrainerConf
 
@@ -26,11 +26,10 @@ class RunConf:
     seed: int = 42  # seeds torch, the data streams and the decoder init
     trainer: TrainerConf = MISSING
     callbacks: CallbacksConf = MISSING
-    logger: LoggerConf = MISSING
+    logger: LoggerConf = field(default_factory=LoggerConf)  # each logger option fills its entry
     paths: PathsConf = MISSING
 
 
-@store("train")
 @dataclass
 class TrainConf(RunConf):
     """Root of ``python -m src.train``."""
@@ -41,15 +40,14 @@ class TrainConf(RunConf):
     data: DataConf = MISSING
     optimizer: OptimizerConf = MISSING
     scheduler: SchedulerConf | None = None
-    ckpt_path: str | None = None  # a .ckpt to resume training from (optimizer, scheduler, epoch and step)
+    ckpt_path: str | None = None  # a .ckpt to continue training from, in a new run folder (optimizer, epoch, step)
+    resume: str | None = None  # a run folder to continue in place, from its last.ckpt, with its own overrides
     backbone_ckpt: str | None = None  # transfer: start the backbone from another run's .ckpt (any task), fresh decoder
     freeze_backbone: bool = False  # with backbone_ckpt: train the new decoder alone (a linear probe)
-    resume_step: int | None = None  # set by resume=<run dir>: the step of its last.ckpt (metrics.csv continues there)
     test: bool = True  # after fitting, test the best checkpoint
     optimized_metric: str | None = "${task.monitor}"  # returned to sweepers; the task decides what "best" means
 
 
-@store("eval")
 @dataclass
 class EvalConf(RunConf):
     """Root of ``python -m src.eval``: the model, task and data come from the checkpoint's own config."""
@@ -59,10 +57,14 @@ class EvalConf(RunConf):
     data: DataConf | None = None  # test on other data than the run's own (its spec must fit the model)
 
 
-@store("predict")
 @dataclass
 class PredictConf(EvalConf):
     """Root of ``python -m src.predict``: the task's post-processed predictions written to a CSV file."""
 
     job_name: str = "predict"
     output: str = "${paths.output_dir}/predictions.csv"  # the CSV file written
+
+
+register("schema", "train", TrainConf)
+register("schema", "eval", EvalConf)
+register("schema", "predict", PredictConf)

@@ -1,4 +1,4 @@
-"""Learning-rate schedulers, built as partials and stepped once per epoch (configs/scheduler/)."""
+"""Learning-rate schedulers, built as partials and stepped once per epoch (scheduler=none: configs/scheduler/)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from schemas.store import store
+from schemas.store import register
 
 
 @dataclass
@@ -17,7 +17,6 @@ class SchedulerConf:
     _partial_: bool = True
 
 
-@store("scheduler/cosine")
 @dataclass
 class CosineConf(SchedulerConf):
     """Cosine decay over the whole run."""
@@ -27,7 +26,6 @@ class CosineConf(SchedulerConf):
     eta_min: float = 0.0  # final LR
 
 
-@store("scheduler/plateau")
 @dataclass
 class PlateauConf(SchedulerConf):
     """Lower the LR when the task's monitored metric stops improving."""
@@ -36,3 +34,7 @@ class PlateauConf(SchedulerConf):
     mode: str = "${task.mode}"  # min | max, as the task's monitored metric
     factor: float = 0.5  # LR multiplier on a plateau
     patience: int = 2  # epochs without improvement before lowering the LR
+
+
+register("scheduler", "cosine", CosineConf)
+register("scheduler", "plateau", PlateauConf)

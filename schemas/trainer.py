@@ -1,17 +1,16 @@
-"""The Lightning Trainer (configs/trainer/)."""
+"""The Lightning Trainer: trainer=default, or trainer=ddp for one process per device."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.store import store
+from schemas.store import register
 
 
-@store("trainer/default")
 @dataclass
 class TrainerConf:
-    """The Lightning Trainer arguments a run usually touches (any other one: ``+trainer.<arg>=...``)."""
+    """Lightning's Trainer on whatever this machine has (a GPU if present); any other argument: +trainer.<arg>=..."""
 
     _target_: str = "lightning.pytorch.Trainer"
     accelerator: str = "auto"  # cpu | gpu | auto
@@ -39,7 +38,6 @@ class TrainerConf:
     default_root_dir: str = "${paths.output_dir}"
 
 
-@store("trainer/ddp")
 @dataclass
 class DDPTrainerConf(TrainerConf):
     """Lightning DDP, one process per device: gloo on CPUs (2 processes here), NCCL on GPUs."""
@@ -47,3 +45,7 @@ class DDPTrainerConf(TrainerConf):
     strategy: str = "ddp"
     accelerator: str = "cpu"
     devices: Any = 2
+
+
+register("trainer", "default", TrainerConf)
+register("trainer", "ddp", DDPTrainerConf)

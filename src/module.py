@@ -13,6 +13,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from torchmetrics import Metric
 
 from src.data.batch import Batch
+from src.speed import CheapHookNames
 from src.tasks.base import STAGES, Task
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
@@ -43,9 +44,10 @@ class EpochMean(Metric):
         return self.total / self.count
 
 
-class TriadModule(pl.LightningModule):
+class TriadModule(CheapHookNames, pl.LightningModule):
     """forward = backbone → task decoder; the task supplies the loss and the metrics.
 
+    A plain LightningModule: its one speed trick, ``CheapHookNames``, lives with the others in ``src/speed.py``.
     It receives built objects and partials, never a config. ``hparams`` is the run's plain config (a dict
     of primitives), saved into checkpoints so that they load with ``torch.load(weights_only=True)`` and
     so that ``src.eval`` can rebuild the run.
@@ -69,14 +71,6 @@ class TriadModule(pl.LightningModule):
         self.save_hyperparameters(hparams or {})
         for stage in STAGES:  # the epoch's mean loss, a metric like the task's (not in the state dict)
             setattr(self, f"{stage}_loss", EpochMean())
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Lightning sets `_current_fx_name` around every hook call, about 50 times a training step; nn.Module's
-        # __setattr__ looks it up among parameters, modules and buffers first (1.4 us against 0.2 us). It never is one.
-        if name == "_current_fx_name":
-            object.__setattr__(self, name, value)
-        else:
-            super().__setattr__(name, value)
 
     def on_train_epoch_start(self) -> None:
         """A frozen backbone stays in eval mode: its BatchNorm statistics and dropout are fixed too."""

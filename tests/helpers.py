@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -14,11 +15,11 @@ from pathlib import Path
 from subprocess import PIPE
 
 import pytest
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-import schemas  # noqa: F401  (registers the schemas, as the entry points do)
+from schemas.store import options as store_options
 from src.cli.compose import compose_run
-from src.cli.env import load_env
+from src.cli.launch import load_env
 
 load_env()  # PROJECT_ROOT and .env, as a console entry point sets them before Hydra composes
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +27,11 @@ CONFIGS = ROOT / "configs"
 
 
 def options(group: str) -> list[str]:
-    """The option names of a config group, read from its folder (so a new YAML is tested automatically)."""
-    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
+    """The option names of a config group: its schemas (schemas/) and its compositions (configs/<group>/*.yaml).
+
+    Read from where options are registered, so that a new one is tested without editing a test.
+    """
+    return sorted({*store_options(group), *(p.stem for p in (CONFIGS / group).glob("*.yaml"))})
 
 
 def transfer_sources() -> list[str]:
@@ -148,8 +152,9 @@ def selecting(group: str, option: str) -> list[str]:
     parent, _, child = group.rpartition("/")
     if not parent:
         return [f"{group}={option}"]
-    for candidate in options(parent):  # a parent that has the group and does not customise what it selects
-        raw = OmegaConf.load(CONFIGS / parent / f"{candidate}.yaml")
-        if any(isinstance(d, DictConfig) and child in d for d in raw.get("defaults", [])) and child not in raw:
+    for candidate, schema in store_options(parent).items():  # a parent whose defaults list selects the group
+        fields = {f.name: f for f in dataclasses.fields(schema)}
+        chosen = fields["defaults"].default_factory() if "defaults" in fields else []  # type: ignore[misc]
+        if any(isinstance(entry, dict) and child in entry for entry in chosen):
             return [*selecting(parent, candidate), f"{group}={option}"]
     raise LookupError(f"no option of {parent} has a {child} group")

@@ -113,11 +113,3 @@ def test_logged_names_are_stage_slash_metric_per_epoch(tmp_path: Path) -> None:
     expected = {f"{stage}/{metric}" for stage in ("train", "val", "test") for metric in ("loss", "mae", "acc")}
     assert names == expected | {"lr-AdamW"}  # the learning-rate monitor's column
     assert len([row for row in logged if "train/loss" in row]) == 2  # one row per epoch, not per step
-
-
-def test_the_hook_name_is_a_plain_attribute_and_modules_still_register(tmp_path: Path) -> None:
-    model = module(tmp_path)
-    model._current_fx_name = "training_step"  # Lightning sets it around every hook: the fast path
-    assert model._current_fx_name == "training_step" and "_current_fx_name" not in model.state_dict()
-    model.extra = torch.nn.Linear(2, 2)  # every other attribute goes through nn.Module as before
-    assert "extra" in dict(model.named_children()) and "extra.weight" in model.state_dict()

@@ -1,78 +1,67 @@
-"""Every option file extends its schema, composes, and agrees with its schema and its target's signature."""
+"""Every option composes, resolves and builds; an option of ours is its class's signature, read without importing it."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
-import typing
 from functools import reduce
 from pathlib import Path
+from typing import Any, Optional
 
 import pytest
 import torch
-from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
 from hydra.utils import get_object, instantiate
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from schemas.backbone import BackboneConf
+from schemas.store import SchemaError, groups, options, schema, target_of
+from src.data.spec import DataSpec
 from tests.helpers import CONFIGS, compose_cfg, selecting
 
-OPTION_FILES = sorted(p.relative_to(CONFIGS) for p in CONFIGS.rglob("*.yaml") if p.parent != CONFIGS)
-GROUP_FILES = [p for p in OPTION_FILES if p.parts[0] != "hydra"]  # hydra/ configures Hydra itself
-# Arguments the framework wires at build time instead of the user typing them.
-WIRED = {"in_shape", "params", "optimizer", "callbacks", "logger"}
+YAML_OPTIONS = sorted(p.relative_to(CONFIGS) for p in CONFIGS.rglob("*.yaml") if p.parent != CONFIGS)
+GROUP_YAML = [p for p in YAML_OPTIONS if p.parts[0] != "hydra"]  # hydra/ configures Hydra itself
+STORED = [(group, name) for group in groups() for name in options(group)]
+EVERY_OPTION = sorted({*STORED, *((str(p.parent), p.stem) for p in GROUP_YAML)})
+SPECS = {  # what a task is built for, by the target kind it accepts
+    "integer": DataSpec(in_shape=(12,), inputs="tokens", vocab_size=5, target_kind="integer", num_classes=3),
+    "continuous": DataSpec(in_shape=(12,), inputs="tokens", vocab_size=5, target_kind="continuous", target_dim=2),
+}
 
 
-def schema_nodes() -> list[tuple[str, type]]:
-    """Every dataclass registered under schema/ in the ConfigStore, with its path."""
-    found: list[tuple[str, type]] = []
-
-    def walk(tree: dict, prefix: str) -> None:
-        for key, value in tree.items():
-            if isinstance(value, dict):
-                walk(value, f"{prefix}/{key}")
-            else:
-                found.append((f"{prefix}/{key.removesuffix('.yaml')}", OmegaConf.get_type(value.node)))
-
-    walk(ConfigStore.instance().repo["schema"], "schema")
-    return found
-
-
-def target_schemas() -> list[type]:
-    """Every schema with a concrete _target_, including those nested in containers (callbacks, loggers)."""
-    seen: list[type] = []
+def own_schemas() -> list[type]:
+    """Every schema read from a signature of tasktriad's own: the options' and the nested ones (callback entries)."""
+    found: list[type] = []
 
     def visit(cls: type) -> None:
-        if cls not in seen:
-            seen.append(cls)
-            for hint in typing.get_type_hints(cls).values():
-                for arg in typing.get_args(hint) or (hint,):
-                    if dataclasses.is_dataclass(arg):
-                        visit(arg)
+        if cls in found or not dataclasses.is_dataclass(cls):
+            return
+        found.append(cls)
+        for f in dataclasses.fields(cls):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            for value in default.values() if isinstance(default, dict) else [default]:
+                visit(type(value))
 
-    for _, cls in schema_nodes():
-        visit(cls)
-    return [c for c in seen if any(f.name == "_target_" and f.default is not MISSING for f in dataclasses.fields(c))]
+    for group, name in STORED:
+        visit(options(group)[name])
+    return [c for c in found if "read_from" in vars(c)]  # presets (data=digits...) set other values on purpose
 
 
-def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
-    """Instantiate what a group option fills, giving it what the framework wires at build time: (target, object)."""
+def build(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
+    """Build what a group option fills, given what the build wires: (target, object) per built piece."""
     if group in ("callbacks", "logger"):  # containers of named, optional entries
-        built = []
-        for entry in cfg[group].values():
-            if entry is not None:  # every optional logger package is installed by `make`
-                built.append((entry._target_, instantiate(entry)))
-        return built
+        return [(entry._target_, instantiate(entry)) for entry in cfg[group].values() if entry is not None]
     node = OmegaConf.select(cfg, group.replace("/", "."))
     if node is None:  # an option that switches its group off (scheduler=none)
         return []
-    takes_images = "real" in getattr(get_object(node._target_), "inputs", ())
-    wired = {
-        "backbone": {"in_shape": (1, 8, 8)} if takes_images else {"in_shape": (12,), "vocab_size": 5},
+    cls = get_object(node._target_)
+    wired: dict[str, Any] = {
+        "backbone": {"in_shape": (1, 8, 8)} if "real" in getattr(cls, "inputs", ()) else {"in_shape": (12,)},
+        "task": {"in_dim": 4, "spec": SPECS[getattr(cls, "accepts", ("integer",))[0]], "features": "position"},
         "trainer": {"logger": False},
     }.get(group, {})
-    built = instantiate(node, **wired)
+    if group == "backbone" and "tokens" in cls.inputs:
+        wired["vocab_size"] = 5
+    built = instantiate(node) if node.get("_partial_") else instantiate(node, _partial_=True)(**wired)
     if group == "optimizer":
         built = built([torch.nn.Parameter(torch.zeros(2))])
     if group == "scheduler":
@@ -80,59 +69,100 @@ def build_node(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     return [(node._target_, built)]
 
 
-def starts_from_another_run(option: Path) -> bool:
+def starts_from_another_run(group: str, name: str) -> bool:
     """A transfer_* preset: composing it resolves the newest run of its source experiment, which must exist."""
-    return "${newest_ckpt:" in (CONFIGS / option).read_text()
+    path = CONFIGS / group / f"{name}.yaml"
+    return path.is_file() and "${newest_ckpt:" in path.read_text()
 
 
 @pytest.mark.parametrize(
-    "option",
-    [pytest.param(o, marks=[pytest.mark.train] if starts_from_another_run(o) else []) for o in OPTION_FILES],
-    ids=str,
+    ("group", "name"),
+    [pytest.param(g, n, marks=[pytest.mark.train] if starts_from_another_run(g, n) else []) for g, n in EVERY_OPTION],
+    ids=[f"{g}={n}" for g, n in EVERY_OPTION],
 )
-def test_every_option_composes_resolves_and_instantiates(
-    option: Path, tmp_path: Path, request: pytest.FixtureRequest
+def test_every_option_composes_resolves_and_builds(
+    group: str, name: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    group = str(option.parent) if option.parts[0] != "hydra" else None
-    overrides = selecting(group, option.stem) if group else []
-    if starts_from_another_run(option):  # the source runs are trained once per session (tests/conftest.py)
+    overrides = selecting(group, name)
+    if starts_from_another_run(group, name):  # the source runs are trained once per session (tests/conftest.py)
         overrides.append(f"paths.log_dir={request.getfixturevalue('source_logs')}")
     cfg = compose_cfg("train", overrides, tmp_path)
     container = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     assert isinstance(container, dict) and container["paths"]["output_dir"] == str(tmp_path)
-    if group and group != "paths":
-        for target, obj in build_node(group, cfg):
-            made = get_object(target)
-            if isinstance(made, type):
-                assert isinstance(obj, made), f"{option} built {type(obj)}, not {target}"
-            else:  # a function configured as a partial (datagetters, exports)
-                assert getattr(obj, "func", None) is made, f"{option} built {obj!r}, not a partial of {target}"
+    if group in ("experiment", "debug", "hparams_search", "paths"):
+        return
+    for target, obj in build(group, cfg):
+        made = get_object(target)
+        if isinstance(made, type):
+            assert isinstance(obj, made), f"{group}={name} built {type(obj)}, not {target}"
+        else:  # a function configured as a partial (datagetters, exports)
+            assert getattr(obj, "func", None) is made, f"{group}={name} built {obj!r}, not a partial of {target}"
 
 
-def is_overlay(option: Path) -> bool:
-    """A ``@package _global_`` file (experiment, debug, hparams_search, scheduler/none): it sets values on purpose."""
-    return (CONFIGS / option).read_text().startswith("# @package _global_")
+@pytest.mark.parametrize(("group", "name"), STORED, ids=[f"{g}={n}" for g, n in STORED])
+def test_every_option_says_what_it_is_in_one_line(group: str, name: str) -> None:
+    doc = options(group)[name].__doc__ or ""
+    assert doc.strip() and doc.strip().splitlines()[0].endswith((".", ")")), f"{group}={name}: {doc[:80]!r}"
 
 
-@pytest.mark.parametrize("option", GROUP_FILES, ids=str)
-def test_every_option_says_what_it_is_and_how_to_run_it(option: Path) -> None:
+@pytest.mark.parametrize("option", GROUP_YAML, ids=str)
+def test_every_composition_says_what_it_is_and_how_to_run_it(option: Path) -> None:
     text = (CONFIGS / option).read_text()
     assert text.startswith("#"), f"{option} must start with a comment saying what it is and how to run it"
     assert "python -m src." in text, f"{option}: the header comment must show a command line that uses it"
 
 
-@pytest.mark.parametrize("option", [p for p in GROUP_FILES if not is_overlay(p)], ids=str)
-def test_every_option_is_only_a_link_to_its_schema(option: Path) -> None:
-    """Defaults written once: an option selects its schema (and sub-options); every value lives in schemas/."""
-    raw = OmegaConf.load(CONFIGS / option)
-    assert set(raw) == {"defaults"}, f"{option} states {sorted(set(raw) - {'defaults'})}: values live in schemas/"
-    links = [d for d in raw.defaults if isinstance(d, str) and d.startswith("/schema/")]
-    siblings = [d for d in raw.defaults if isinstance(d, str) and (CONFIGS / option.parent / f"{d}.yaml").is_file()]
-    assert links or siblings, f"{option} links no schema (/schema/...) and extends no sibling option"
-    for link in links:
-        path, _, package = link[1:].partition("@")
-        assert ConfigStore.instance().load(f"{path}.yaml") is not None
-        assert package == "_here_" or package == path.rsplit("/", 1)[1], f"{link}: fill the option or its one entry"
+@pytest.mark.parametrize("cls", own_schemas(), ids=lambda c: c.__name__)
+def test_a_schema_read_from_source_is_the_signature_python_reads(cls: type) -> None:
+    """Names and defaults as ``inspect`` gives them: the source reading (no import) agrees with Python's own."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("_target_", "_partial_", "defaults")}
+    target = get_object(str(target_of(cls)))
+    params = dict(inspect.signature(target).parameters)
+    for kind in (inspect.Parameter.VAR_KEYWORD,):  # **common: the base class's arguments, as the schema reads them
+        for key in [k for k, p in params.items() if p.kind == kind]:
+            base = next(b for b in target.__mro__[1:] if "__init__" in vars(b))
+            params.pop(key)
+            params |= {k: p for k, p in inspect.signature(base).parameters.items() if k not in params and k != "self"}
+    assert set(fields) <= set(params), f"{cls.__name__}: {set(fields) - set(params)} not taken by {target}"
+    for name, f in fields.items():
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        expected = params[name].default
+        if isinstance(default, str) and "${" in default:
+            continue  # a value the configuration wires (``seed="${seed}"``)
+        if expected is inspect.Parameter.empty:
+            assert default is MISSING, f"{cls.__name__}.{name}: required by {target}, but defaults to {default!r}"
+        else:
+            assert default == (list(expected) if isinstance(expected, tuple) else expected), f"{cls.__name__}.{name}"
+
+
+def test_the_reader_follows_bases_and_kwargs_and_turns_annotations_into_types() -> None:
+    forwarding = schema("backbone", "tests.schema_cases.Forwarding", base=object, wired=("wired",))
+    assert [(f.name, f.default) for f in dataclasses.fields(forwarding)][1:] == [("own", "a"), ("shared", 4)]
+    inheriting = schema("backbone", "tests.schema_cases.Inheriting", base=object)
+    assert [(f.name, f.default) for f in dataclasses.fields(inheriting)][1:] == [("shared", 3), ("wired", None)]
+    types = {f.name: f.type for f in dataclasses.fields(schema("data", "tests.schema_cases.annotated", base=object))}
+    assert types == {
+        "_target_": str,
+        "number": float,
+        "maybe": Optional[int],  # noqa: UP045  (what the reader builds)
+        "sizes": list[int],
+        "kind": str,
+        "either": Any,  # a union of two values: OmegaConf checks none of it
+        "anything": Any,
+        "required": str,
+    }
+    assert OmegaConf.is_missing(
+        OmegaConf.structured(schema("data", "tests.schema_cases.annotated", base=object)), "required"
+    )
+
+
+def test_what_the_reader_cannot_take_is_refused_naming_it() -> None:
+    with pytest.raises(SchemaError, match=r"ratio, math\.pi, is not a literal"):
+        schema("data", "tests.schema_cases.not_literal", base=object)
+    with pytest.raises(SchemaError, match="takes no argument"):
+        schema("backbone", "src.backbones.mlp.MLP", base=object, depht=3)
+    with pytest.raises(SchemaError, match="not one of tasktriad's source files"):
+        schema("callbacks", "lightning.pytorch.callbacks.EarlyStopping", base=object)
 
 
 def preset_values(node: object, prefix: str = "") -> dict[str, object]:
@@ -147,7 +177,7 @@ def preset_values(node: object, prefix: str = "") -> dict[str, object]:
     return leaves
 
 
-@pytest.mark.parametrize("option", [p for p in GROUP_FILES if p.parts[0] in ("experiment", "debug")], ids=str)
+@pytest.mark.parametrize("option", [p for p in GROUP_YAML if p.parts[0] in ("experiment", "debug")], ids=str)
 def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path, tmp_path: Path) -> None:
     """A preset repeats no default: with the same group choices, each value it states is a change."""
     raw = OmegaConf.to_container(OmegaConf.load(CONFIGS / option), resolve=False)
@@ -157,24 +187,7 @@ def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path,
     defaults = OmegaConf.to_container(compose_cfg("train", choices, tmp_path), resolve=False)
     for key, value in preset_values(raw).items():
         default = reduce(lambda node, k: node.get(k) if isinstance(node, dict) else None, key.split("."), defaults)
-        assert value != default, f"{option}: {key}={value!r} is the default already (schemas/)"
-
-
-@pytest.mark.parametrize("cls", target_schemas(), ids=lambda c: c.__name__)
-def test_schema_fields_match_the_target_signature(cls: type) -> None:
-    fields = {f.name for f in dataclasses.fields(cls)} - {"_target_", "_partial_"}
-    wired = WIRED | ({"vocab_size"} if issubclass(cls, BackboneConf) else set())  # token embeddings: from the data
-    target = get_object(next(f.default for f in dataclasses.fields(cls) if f.name == "_target_"))
-    params = inspect.signature(target).parameters
-    accepted = {n for n, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    required = {
-        n for n, p in params.items() if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    }
-    assert fields <= accepted, f"{cls.__name__} has fields its target does not take: {fields - accepted}"
-    assert required <= fields | wired, f"{target} needs {required - fields - wired}, missing from {cls.__name__}"
-    own = target.__init__ if isinstance(target, type) else target  # a subclass keeping Lightning's: Lightning's
-    if getattr(own, "__module__", "").startswith("src."):  # our own signatures: every argument configurable
-        assert accepted - wired == fields, f"{cls.__name__} drifted from {target}: {accepted - wired ^ fields}"
+        assert value != default, f"{option}: {key}={value!r} is the default already"
 
 
 @pytest.mark.parametrize(
@@ -186,9 +199,11 @@ def test_schema_fields_match_the_target_signature(cls: type) -> None:
         ("optimizer.lr=abc", "optimizer.lr"),
         ("trainer.max_epochs=ten", "trainer.max_epochs"),
         ("data.batch_size=1.5", "data.batch_size"),
+        ("backbone.causal=maybe", "backbone.causal"),
     ],
 )
 def test_misspelled_keys_and_wrong_types_are_rejected_naming_the_key(override: str, named: str, tmp_path: Path) -> None:
+    chosen = ["backbone=transformer"] if override.startswith("backbone.causal") else []
     with pytest.raises(ConfigCompositionException) as err:
-        compose_cfg("train", [override], tmp_path)
+        compose_cfg("train", [*chosen, override], tmp_path)
     assert named in f"{err.value} {err.value.__cause__}"

@@ -60,10 +60,14 @@ def test_layout_matches_the_design() -> None:
     for path in ("src", "configs", "tests", "schemas", ".vscode/launch.json", ".env", ".pre-commit-config.yaml"):
         assert (ROOT / path).exists(), path
     for group in ("backbone", "task", "data", "optimizer", "scheduler", "trainer", "logger", "callbacks", "paths"):
-        assert (ROOT / "configs" / group).is_dir() and (ROOT / "schemas" / f"{group}.py").is_file(), group
-    for package in ("backbones", "tasks", "data", "loggers", "callbacks"):  # the package mirrors the config groups
+        assert (ROOT / "schemas" / f"{group}.py").is_file(), group  # an option is its class and its schema
+    kept = {"experiment", "debug", "hparams_search", "hydra", "logger", "scheduler"}  # compositions of options
+    assert {p.name for p in (ROOT / "configs").iterdir() if p.is_dir()} <= kept
+    for package in ("backbones", "tasks", "data"):  # the package mirrors the config groups
         assert (ROOT / "src" / package).is_dir() and (ROOT / "tests" / package).is_dir()
-    for package in ("build", "cli", "runs", "sweeps"):  # one package per concern of the plumbing, tested alike
+    for subpackage in ("simulated", "files"):
+        assert (ROOT / "src" / "data" / subpackage / "__init__.py").is_file()
+    for package in ("build", "cli", "runs"):  # one package per concern of the plumbing, tested alike
         assert (ROOT / "src" / package / "__init__.py").is_file() and (ROOT / "tests" / package).is_dir()
     assert not (ROOT / "src" / "utils").exists()  # no grab-bag
 

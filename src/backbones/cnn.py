@@ -12,9 +12,10 @@ from src.backbones.layers import ACTIVATIONS, choose
 
 
 class CNN(nn.Module):
-    """``depth`` × [Conv3x3 → BatchNorm → activation (→ 2×2 max-pool)], then global average pooling.
+    """2-D conv net for image-shaped inputs (C, H, W).
 
-    Channels double with every block after the first; a block pools while the image is larger than 2×2.
+    ``depth`` × [Conv3x3 → BatchNorm → activation (→ 2×2 max-pool)], then global average pooling. Channels double
+    with every block after the first; a block pools while the image is larger than 2×2.
     (B, C, H, W) -> (B, out_dim); a (B, H, W) input is read as one channel.
     """
 
@@ -23,7 +24,15 @@ class CNN(nn.Module):
     variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
     features: ClassVar[str] = "sample"  # one feature vector per sample
 
-    def __init__(self, *, in_shape: Sequence[int], depth: int, channels: int, activation: str, dropout: float) -> None:
+    def __init__(
+        self,
+        *,
+        in_shape: Sequence[int],
+        depth: int = 3,  # conv blocks; each halves the image while it is larger than 2x2
+        channels: int = 32,  # of the first block, doubled by each further one (out_dim = channels * 2^(depth-1))
+        activation: str = "relu",  # relu | gelu | silu | tanh
+        dropout: float = 0.0,  # on the pooled features
+    ) -> None:
         super().__init__()
         if len(in_shape) not in self.input_ranks:
             raise ValueError(f"cnn needs image-shaped inputs (C, H, W) or (H, W); the data gives {tuple(in_shape)}")

@@ -12,7 +12,9 @@ from src.backbones.sequence import InputEmbedding, reverse_within_length
 
 
 class GRU(nn.Module):
-    """Embedding → ``depth`` GRU layers → LayerNorm.  (B, L[, C]) -> (B, L, width).
+    """Stacked GRU over sequences or tokens: one feature vector per position.
+
+    Embedding → ``depth`` GRU layers → LayerNorm.  (B, L[, C]) -> (B, L, width).
 
     Bidirectional: each layer runs a forward GRU and a backward GRU of ``width // 2`` units and concatenates them.
     The backward one reads each sequence reversed within its own length, so it starts at the last real position
@@ -27,11 +29,11 @@ class GRU(nn.Module):
         self,
         *,
         in_shape: Sequence[int],
-        depth: int,
-        width: int,
-        bidirectional: bool,
-        dropout: float,
-        vocab_size: int | None = None,
+        vocab_size: int | None = None,  # token inputs: the vocabulary (from the data)
+        depth: int = 2,  # GRU layers
+        width: int = 64,  # features per position (out_dim); bidirectional: width / 2 per direction
+        bidirectional: bool = False,  # false: causal (each position sees only the past)
+        dropout: float = 0.0,  # between layers
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or (bidirectional and width % 2):

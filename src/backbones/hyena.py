@@ -110,7 +110,9 @@ class HyenaBlock(nn.Module):
 
 
 class Hyena(nn.Module):
-    """Embedding → ``depth`` Hyena blocks → LayerNorm.  (B, L[, C]) -> (B, L, width).
+    """Hyena: gated long convolutions (FFT) with implicit, MLP-made filters, in pre-norm blocks; causal.
+
+    Embedding → ``depth`` Hyena blocks → LayerNorm.  (B, L[, C]) -> (B, L, width).
 
     Causal by construction (causal short and long convolutions), so padding at the end changes no real output;
     it needs no position table: its filters are functions of position.
@@ -124,15 +126,15 @@ class Hyena(nn.Module):
         self,
         *,
         in_shape: Sequence[int],
-        depth: int,
-        width: int,
-        order: int,
-        filter_hidden: int,
-        filter_bands: int,
-        short_kernel: int,
-        expansion: int,
-        dropout: float,
-        vocab_size: int | None = None,
+        vocab_size: int | None = None,  # token inputs: the vocabulary (from the data)
+        depth: int = 2,  # blocks
+        width: int = 64,  # model width; also the feature size (out_dim) the task's decoder reads
+        order: int = 2,  # N: gated long convolutions per operator
+        filter_hidden: int = 64,  # units of the MLP that makes the long filters
+        filter_bands: int = 8,  # sine/cosine frequencies of position the filter MLP reads
+        short_kernel: int = 3,  # the depthwise causal convolution applied to each projection
+        expansion: int = 2,  # MLP hidden units per block = expansion * width
+        dropout: float = 0.0,
     ) -> None:
         super().__init__()
         if min(depth, width, order, filter_hidden, filter_bands, short_kernel, expansion) < 1:

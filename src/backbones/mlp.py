@@ -13,14 +13,25 @@ from src.backbones.layers import ACTIVATIONS, NORMS, choose
 
 
 class MLP(nn.Module):
-    """Flatten, then ``depth`` × [Linear → norm → activation → dropout].  (B, *in_shape) -> (B, width)."""
+    """Multi-layer perceptron over the flattened input.
+
+    ``depth`` × [Linear → norm → activation → dropout].  (B, *in_shape) -> (B, width): any fixed shape (a vector,
+    an image, a fixed-length sequence) is flattened.
+    """
 
     inputs: ClassVar[tuple[str, ...]] = ("real", "sequence")  # the DataSpec input kinds it takes (fixed shape only)
     variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
     features: ClassVar[str] = "sample"  # one feature vector per sample
 
     def __init__(
-        self, *, in_shape: Sequence[int], depth: int, width: int, activation: str, dropout: float, norm: str
+        self,
+        *,
+        in_shape: Sequence[int],
+        depth: int = 2,  # hidden layers
+        width: int = 128,  # units per hidden layer; also the feature size (out_dim) the task's decoder reads
+        activation: str = "relu",  # relu | gelu | silu | tanh
+        dropout: float = 0.0,  # after each layer
+        norm: str = "none",  # none | batch | layer
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1:

@@ -29,13 +29,24 @@ class ResidualBlock(nn.Module):
 
 
 class ResMLP(nn.Module):
-    """Flatten → Linear to width → ``depth`` residual blocks → LayerNorm.  (B, *in_shape) -> (B, width)."""
+    """Residual MLP: pre-LayerNorm blocks with a skip connection.
+
+    Flatten → Linear to width → ``depth`` residual blocks → LayerNorm.  (B, *in_shape) -> (B, width).
+    """
 
     inputs: ClassVar[tuple[str, ...]] = ("real", "sequence")  # the DataSpec input kinds it takes (fixed shape only)
     variable_length: ClassVar[bool] = False  # padding would enter its features: no variable-length data
     features: ClassVar[str] = "sample"  # one feature vector per sample
 
-    def __init__(self, *, in_shape: Sequence[int], depth: int, width: int, expansion: int, dropout: float) -> None:
+    def __init__(
+        self,
+        *,
+        in_shape: Sequence[int],
+        depth: int = 3,  # residual blocks
+        width: int = 128,  # residual stream width; also the feature size (out_dim) the task's decoder reads
+        expansion: int = 2,  # hidden units per block = expansion * width
+        dropout: float = 0.0,  # inside each block
+    ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or expansion < 1:
             raise ValueError(f"need depth, width, expansion >= 1, got {depth}, {width}, {expansion}")

@@ -30,7 +30,9 @@ class TemporalBlock(nn.Module):
 
 
 class TCN(nn.Module):
-    """Embedding → ``depth`` temporal blocks with dilations 1, 2, 4, ... → LayerNorm.  (B, L[, C]) -> (B, L, width).
+    """Temporal convolutional network: residual blocks of dilated causal convolutions.
+
+    Embedding → ``depth`` temporal blocks with dilations 1, 2, 4, ... → LayerNorm.  (B, L[, C]) -> (B, L, width).
 
     Causal by construction: an output never depends on a later position, so padding at the end changes no real
     output; padded positions are zeroed between blocks all the same. Receptive field:
@@ -45,11 +47,11 @@ class TCN(nn.Module):
         self,
         *,
         in_shape: Sequence[int],
-        depth: int,
-        width: int,
-        kernel_size: int,
-        dropout: float,
-        vocab_size: int | None = None,
+        vocab_size: int | None = None,  # token inputs: the vocabulary (from the data)
+        depth: int = 4,  # blocks, with dilations 1, 2, 4, ...: receptive field 1 + 2 (kernel_size - 1) (2^depth - 1)
+        width: int = 64,  # channels; also the feature size (out_dim) the task's decoder reads
+        kernel_size: int = 3,
+        dropout: float = 0.0,  # after each convolution
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or kernel_size < 2:

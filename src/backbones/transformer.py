@@ -50,7 +50,9 @@ class Block(nn.Module):
 
 
 class Transformer(nn.Module):
-    """Embedding + positions → ``depth`` pre-norm blocks → LayerNorm.  (B, L[, C]) -> (B, L, width).
+    """Pre-norm transformer over sequences or tokens: one feature vector per position.
+
+    Embedding + positions → ``depth`` blocks → LayerNorm.  (B, L[, C]) -> (B, L, width).
 
     ``causal``: each position attends to itself and earlier ones only. Padded keys are never attended to, so
     padding changes no output at a real position, causal or not.
@@ -64,14 +66,14 @@ class Transformer(nn.Module):
         self,
         *,
         in_shape: Sequence[int],
-        depth: int,
-        width: int,
-        heads: int,
-        expansion: int,
-        dropout: float,
-        causal: bool,
-        positions: str,
-        vocab_size: int | None = None,
+        vocab_size: int | None = None,  # token inputs: the vocabulary (from the data)
+        depth: int = 2,  # blocks
+        width: int = 64,  # model width; also the feature size (out_dim) the task's decoder reads
+        heads: int = 4,  # attention heads; width must be divisible by heads
+        expansion: int = 4,  # MLP hidden units per block = expansion * width
+        dropout: float = 0.0,  # in attention and after each MLP
+        causal: bool = True,  # each position attends to itself and earlier positions only; false: to every position
+        positions: str = "learned",  # learned | sinusoidal
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or heads < 1 or width % heads:

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import lightning.pytorch as pl
 from hydra.errors import InstantiationException
-from hydra.utils import instantiate
+from hydra.utils import get_object, instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
-from src.callbacks.divergence import StopOnDivergence
-from src.callbacks.stop_signals import ForwardStopSignal
-from src.cli.ddp import own_process_group
+from src.callbacks import ForwardStopSignal, StopOnDivergence
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
-from src.speed.profiler import NoProfiler
+from src.runs.life import Run
+from src.speed import NoProfiler
 
 log = logging.getLogger(__name__)
 EXTRAS = {"tensorboard": "loggers"}  # entry name -> pyproject extra, where the two differ
+LAUNCH_ENV = ("MASTER_ADDR", "MASTER_PORT", "NODE_RANK", "LOCAL_RANK", "WORLD_SIZE")  # set by Lightning's launcher
 
 
-def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
-    """Build every entry of a named group (callbacks, loggers) that is not null."""
+def instantiate_named(group: DictConfig, kind: str, **wired: Any) -> list[Any]:
+    """Build every entry of a named group (callbacks, loggers) that is not null.
+
+    ``wired``: values the build passes to the entries whose class names them in its signature (``continue_after``).
+    """
     built = []
     for name, conf in group.items():
         if conf is not None:
             log.info(f"{kind} {name}: <{conf._target_}>")
+            taken = inspect.signature(get_object(conf._target_)).parameters
             try:
-                built.append(instantiate(conf))
+                built.append(instantiate(conf, **{key: value for key, value in wired.items() if key in taken}))
             except InstantiationException as err:
                 if isinstance(err.__cause__, TriadError):  # the piece's own message says what to do
                     raise err.__cause__ from err
@@ -45,10 +51,13 @@ def instantiate_named(group: DictConfig, kind: str) -> list[Any]:
     return built
 
 
-def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
-    """The Trainer of ``cfg.trainer`` with the run's callbacks and loggers; checkpoint files go through ours."""
+def instantiate_trainer(cfg: DictConfig, run: Run | None = None) -> pl.Trainer:
+    """The Trainer of ``cfg.trainer`` with the run's callbacks and loggers; checkpoint files go through ours.
+
+    ``run``: a continued run's metrics.csv goes on after its checkpoint's step.
+    """
     callbacks = instantiate_named(cfg.callbacks, "Callback")
-    loggers = instantiate_named(cfg.logger, "Logger")
+    loggers = instantiate_named(cfg.logger, "Logger", continue_after=run.continue_after if run else None)
     if not loggers and any(isinstance(c, LearningRateMonitor) for c in callbacks):
         log.info("No logger: the learning-rate monitor is off (it has nowhere to write).")
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
@@ -63,14 +72,14 @@ def instantiate_trainer(cfg: DictConfig) -> pl.Trainer:
 
 
 @contextmanager
-def trainer_for(cfg: DictConfig) -> Iterator[pl.Trainer]:
+def trainer_for(cfg: DictConfig, run: Run | None = None) -> Iterator[pl.Trainer]:
     """The run's Trainer; on leaving, end what would outlive it: logger runs, the DDP process group.
 
     A wandb run is global to the process: without ``wandb.finish()`` the next job of a sweep, which Hydra's
     basic launcher runs in the same process, would log into this job's run.
     """
     with own_process_group():
-        trainer = instantiate_trainer(cfg)
+        trainer = instantiate_trainer(cfg, run)
         failed = True
         try:
             yield trainer
@@ -80,3 +89,26 @@ def trainer_for(cfg: DictConfig) -> Iterator[pl.Trainer]:
                 import wandb
 
                 wandb.finish(exit_code=int(failed))
+
+
+@contextmanager
+def own_process_group() -> Iterator[None]:
+    """On leaving, end this job's process group and forget how its children were launched.
+
+    Lightning keeps the group until the process exits and leaves ``LOCAL_RANK`` & co. in the environment, where
+    the next job of a multirun (same process) would read them as "launched externally" and wait for children
+    that are never started.
+    """
+    before = {key: os.environ.get(key) for key in LAUNCH_ENV}
+    try:
+        yield
+    finally:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -9,12 +9,11 @@ import lightning.pytorch as pl
 from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from src.build.compatibility import check_backbone, check_fit, check_levels, choice
+from src.build.compatibility import check_backbone, check_built, check_levels, check_task, choice
 from src.data.spec import DataSpec
 from src.errors import TriadError
 from src.module import TriadModule
 from src.runs.checkpoints import load_matching, read_checkpoint, run_config
-from src.tasks.base import Task
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +42,16 @@ def build_triad(
         datamodule.load_state_dict(checkpoint[type(datamodule).__qualname__])
     spec: DataSpec = datamodule.spec
     log.info(f"Data spec: {spec.describe_inputs()}, {spec.describe()}")
-    task: Task = instantiate(cfg.task)
-    check_fit(task, spec)
-    backbone_class = get_class(cfg.backbone._target_)
+    task_class, backbone_class = get_class(cfg.task._target_), get_class(cfg.backbone._target_)
+    check_task(task_class, spec)
     check_backbone(backbone_class, spec)
-    check_levels(task, backbone_class, spec)
+    check_levels(cfg.task.pool, task_class, backbone_class, spec)
     log.info(f"Backbone: <{cfg.backbone._target_}>")
     tokens = {"vocab_size": spec.vocab_size} if spec.inputs == "tokens" else {}  # the embedding is the backbone's
-    backbone = instantiate(cfg.backbone, in_shape=tuple(spec.in_shape), **tokens)
-    task.build(backbone.out_dim, spec, backbone_class.features)
+    backbone = construct(cfg.backbone, "backbone", in_shape=tuple(spec.in_shape), **tokens)
+    check_built(backbone, choice("backbone") or backbone_class.__name__)
+    # The task is whole once constructed: its head and metrics are sized from the backbone's features and the spec.
+    task = construct(cfg.task, "task", in_dim=backbone.out_dim, spec=spec, features=backbone_class.features)
     log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
     if backbone_ckpt:
         state = read_checkpoint(backbone_ckpt)["state_dict"]
@@ -66,6 +66,18 @@ def build_triad(
     )
     check_optimizer(module)
     return datamodule, module
+
+
+def construct(node: DictConfig, group: str, **wired: Any) -> Any:
+    """The object ``node`` configures, given what the build wires (objects, which Hydra would turn into configs).
+
+    A value the class refuses (its ValueError or TypeError) is one message naming the option.
+    """
+    factory = instantiate(node, _partial_=True)
+    try:
+        return factory(**wired)
+    except (ValueError, TypeError) as err:
+        raise TriadError(f"{group}={choice(group) or node._target_} refuses its settings: {err}") from err
 
 
 def check_optimizer(module: TriadModule) -> None:

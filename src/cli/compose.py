@@ -10,7 +10,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, open_dict, read_write
 
 import schemas  # noqa: F401  (registers the schemas, as the entry points do)
-from src.cli.env import CONFIG_DIR
+from src.cli.hydra_driver import CONFIG_DIR
 
 
 def compose_run(config_name: str, overrides: list[str], out_dir: Path) -> DictConfig:

@@ -1,32 +1,46 @@
-"""What every entry point does around its work, once Hydra has composed the config."""
+"""What every entry point's job does around its work: the config checked, the run decided, every ending reported.
+
+SIGTERM (``kill``, SLURM before a time limit) and Ctrl-C stop at once, say how to continue, and exit 128 + the
+signal. Stopping mid-epoch loses only that epoch's progress: ``last.ckpt`` is written (atomically) at the end of
+every epoch, and a run resumed from it replays the interrupted epoch exactly, because every batch is a function of
+its epoch and index (Lightning warns that a mid-epoch checkpoint without a resumable loader gives unreliable results).
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+import signal
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
-from src.cli.checks import validate
-from src.cli.ddp import publish_job
-from src.cli.reporting import USER_ERRORS, fail_with, unwrapped
-from src.cli.stopping import exit_interrupted, stop_signals
-from src.runs.files import atomic_write
-from src.runs.folder import failure_file
+from src.cli.hydra_driver import publish_job
+from src.cli.reporting import USER_ERRORS, causes, fail_with, innermost, unwrapped
+from src.errors import TriadError
+from src.runs.folder import atomic_write, checkpoint_file, failure_file
+from src.runs.life import Run, decide
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def guarded(body: Callable[[DictConfig], T]) -> Callable[[DictConfig], T | None]:
-    """An entry point's body with the config checked, the run seeded, and every way of ending reported.
+def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
+    """An entry point's job with the config checked, the run decided and seeded, and every way of ending reported.
 
+    A single run is decided before Hydra makes its folder and handed in as ``run``; a job of a sweep is decided
+    here, from its own composition.
     - A user error (bad config, data, file; a diverged run) is one message and exit 2 (3 for a divergence).
     - SIGTERM or Ctrl-C says what was saved and how to resume, and exits 143 / 130 (a sweep stops there too).
     - In a multirun, an error fails that job only: one line on screen, the reason in the job's ``failure.txt``,
@@ -34,15 +48,16 @@ def guarded(body: Callable[[DictConfig], T]) -> Callable[[DictConfig], T | None]
     """
 
     @functools.wraps(body)
-    def run(cfg: DictConfig) -> T | None:
+    def job(cfg: DictConfig, run: Run | None = None) -> T | None:
         multirun = HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
         run_dir = Path(HydraConfig.get().runtime.output_dir) if HydraConfig.initialized() else Path(".")
         with stop_signals() as stop:
             try:
                 validate(cfg)
+                run = run or decide(cfg, run_dir, multirun=multirun)
                 publish_job()
                 prepare(cfg.seed)
-                return body(cfg)
+                return body(cfg, run)
             except BaseException as err:
                 if stop.signum is not None:
                     exit_interrupted(stop.signum, run_dir, multirun=multirun)
@@ -57,7 +72,33 @@ def guarded(body: Callable[[DictConfig], T]) -> Callable[[DictConfig], T | None]
                     fail_with(err)
                 raise
 
-    return run
+    return job
+
+
+def validate(cfg: DictConfig) -> None:
+    """Report every missing value and every broken interpolation at once, before anything is built."""
+    problems = _unresolved(cfg, "")
+    if problems:
+        raise TriadError("the config is incomplete:\n  - " + "\n  - ".join(problems))
+
+
+def _unresolved(node: DictConfig | ListConfig, prefix: str) -> list[str]:
+    """``<key>: <why>`` for every value below ``node`` that is missing or does not resolve."""
+    problems = []
+    keys = node.keys() if isinstance(node, DictConfig) else range(len(node))
+    for key in keys:
+        full = f"{prefix}[{key}]" if isinstance(node, ListConfig) else f"{prefix}.{key}".lstrip(".")
+        if OmegaConf.is_missing(node, key):
+            problems.append(f"{full}: no value given (set it on the command line: {full}=...)")
+            continue
+        try:
+            value = node[key]  # resolves an interpolation, running its resolver
+        except OmegaConfBaseException as err:  # a broken interpolation, or a resolver that raised
+            problems.append(f"{full}: {innermost(causes(err))}")
+            continue
+        if isinstance(value, DictConfig | ListConfig):
+            problems += _unresolved(value, full)
+    return problems
 
 
 def record_failure(run_dir: Path, message: str) -> None:
@@ -79,3 +120,54 @@ def prepare(seed: int) -> None:
     # The module logs epoch values that compute() has already gathered from every rank: no sync_dist is needed.
     warnings.filterwarnings("ignore", message=r"It is recommended to use `self.log\('[^']*', \.\.\., sync_dist=True\)`")
     seed_everything(seed, workers=True)
+
+
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Interrupted(BaseException):  # noqa: N818  (like KeyboardInterrupt: not an error, and no `except Exception` eats it)
+    """A stop signal arrived; raised where the main thread was, so that the run unwinds at once."""
+
+
+@dataclass
+class Stop:
+    """Which stop signal arrived, if any."""
+
+    signum: int | None = None
+
+
+@contextmanager
+def stop_signals() -> Iterator[Stop]:
+    """While inside, SIGTERM and SIGINT record themselves and raise ``Interrupted``; the old handlers come back after.
+
+    During ``fit`` Lightning adds its own SIGTERM handler in front of this one (it forwards the signal to the DDP
+    children), then calls this one.
+    """
+    stop = Stop()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.signum is None:
+            stop.signum = signum
+            raise Interrupted(signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
+    try:
+        yield stop
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def exit_interrupted(signum: int, run_dir: Path, *, multirun: bool) -> None:
+    """Print what was saved and the command that continues the run; exit with 128 + the signal's number."""
+    if int(os.environ.get("LOCAL_RANK", 0)) == 0:  # a DDP child stops silently: rank 0 speaks for the run
+        name = signal.Signals(signum).name
+        last = checkpoint_file(run_dir, "last")
+        if last.is_file():
+            saved = "checkpoints/last.ckpt holds the last finished epoch. Resume with:\n"
+            saved += f"  python -m src.train resume={run_dir}"
+        else:
+            saved = "no epoch had finished, so there is nothing to resume: run the command again."
+        where = " The sweep stopped; the finished jobs are in its summary.csv." if multirun else ""
+        print(f"\ntasktriad: stopped by {name} in {run_dir}.{where} {saved}", file=sys.stderr, flush=True)
+    raise SystemExit(128 + signum)

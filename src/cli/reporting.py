@@ -6,8 +6,9 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
-from hydra.errors import InstantiationException
+from hydra.errors import HydraException, InstantiationException
 from omegaconf.errors import OmegaConfBaseException
 
 from src.errors import TriadError
@@ -17,7 +18,7 @@ EXIT_USER_ERROR = 2
 USER_ERRORS = (TriadError, InstantiationException, OmegaConfBaseException)  # reported as a message, not a traceback
 
 
-def fail(message: str, code: int = EXIT_USER_ERROR) -> None:
+def fail(message: str, code: int = EXIT_USER_ERROR) -> NoReturn:
     """Print ``tasktriad: error: <message>`` and exit with ``code`` (2: a user error)."""
     print(f"\ntasktriad: error: {message}", file=sys.stderr, flush=True)
     raise SystemExit(code)
@@ -28,7 +29,7 @@ def unwrapped(err: BaseException) -> BaseException:
     return err.__cause__ if isinstance(err, InstantiationException) and isinstance(err.__cause__, TriadError) else err
 
 
-def fail_with(err: BaseException) -> None:
+def fail_with(err: BaseException) -> NoReturn:
     """Report a user error: its own message, and its exit code (2, or the TriadError's own)."""
     fail(str(unwrapped(err)), code=getattr(unwrapped(err), "exit_code", EXIT_USER_ERROR))
 
@@ -41,3 +42,21 @@ def reported() -> Iterator[None]:
     except USER_ERRORS as err:
         log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
         fail_with(err)
+
+
+def causes(error: BaseException) -> list[BaseException]:
+    """The error and, in order, what caused it (explicit causes, else the exception being handled when raised)."""
+    chain = [error]
+    while (inner := chain[-1].__cause__ or chain[-1].__context__) is not None and inner not in chain:
+        chain.append(inner)
+    return chain
+
+
+def innermost(chain: list[BaseException]) -> str:
+    """The first cause from outside Hydra and OmegaConf (a resolver's own error), else OmegaConf's unformatted one."""
+    outside = next((e for e in chain if not isinstance(e, HydraException | OmegaConfBaseException)), None)
+    if isinstance(outside, TriadError):  # our own resolvers' messages say what to do
+        return str(outside)
+    if outside is not None:
+        return f"{type(outside).__name__}: {outside.args[0] if len(outside.args) == 1 else outside}"
+    return str(chain[-1])

@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
 from src.errors import TriadError
-from src.runs.files import atomic_write
+from src.runs.folder import atomic_write
 
 log = logging.getLogger(__name__)
 

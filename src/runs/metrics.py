@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from src.errors import TriadError
-from src.runs.files import atomic_write
+from src.runs.folder import atomic_write
 
 Row = dict[str, float]
 INDEX = ("epoch", "step")  # the columns every row has; the others are metrics

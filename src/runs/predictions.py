@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 from src.errors import TriadError
-from src.runs.files import atomic_write
+from src.runs.folder import atomic_write
 
 log = logging.getLogger(__name__)
 

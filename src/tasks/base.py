@@ -12,19 +12,17 @@ from torchmetrics import MetricCollection
 from src.data.batch import Batch
 from src.data.spec import DataSpec, Level, TargetKind
 from src.errors import IncompatibleDataError, TriadError
-from src.tasks.decoders import LinearDecoder
-from src.tasks.pooling import POOLS
+from src.tasks.heads import POOLS, LinearDecoder, pooling
 
 STAGES = ("train", "val", "test")
-POOL_CHOICES = ("auto", *POOLS)
 
 
 class Task(nn.Module, ABC):
     """Owns the pooling, the decoder head, the loss, the metrics (one clone per stage) and the post-processing.
 
-    A task is created from its config with its own hyper-parameters only; ``build`` then sizes the head
-    from the backbone's ``out_dim`` and the data's spec. Metrics are ``update``d every step and computed
-    once per epoch by the module.
+    A task is whole once constructed: ``in_dim`` (the backbone's ``out_dim``), the data's ``spec`` and the level of
+    the backbone's ``features`` size its head and metrics; the build wires them, and a notebook passes them
+    (``Classification(in_dim=64, spec=spec)``). Metrics are ``update``d every step and computed once per epoch.
 
     The same task works at both levels. Sample-level targets on per-position features: the features are pooled
     (``pool``, mask-aware) into one vector per sample. Position-level targets: the head runs at every position,
@@ -34,51 +32,41 @@ class Task(nn.Module, ABC):
     decoder_cls: ClassVar[type[nn.Module]] = LinearDecoder
     accepts: ClassVar[tuple[TargetKind, ...]]
 
-    def __init__(self, *, monitor: str, mode: str, pool: str = "auto") -> None:
+    def __init__(
+        self,
+        *,
+        in_dim: int,
+        spec: DataSpec,
+        monitor: str,
+        mode: str,
+        features: Level = "sample",
+        pool: str = "auto",  # auto | mean | max | first | last: per-position features to one vector per sample
+    ) -> None:
         super().__init__()
         if mode not in ("min", "max"):
-            raise ValueError(f"mode must be min or max, got {mode!r}")
-        if pool not in POOL_CHOICES:
-            raise ValueError(f"task.pool must be one of {', '.join(POOL_CHOICES)}, got {pool!r}")
-        self.monitor, self.mode, self.pool_name = monitor, mode, pool
-        self.pool: str | None = None  # the pooling in use, decided by build
+            raise ValueError(f"task.mode must be min or max, got {mode!r}")
+        self.check(spec)
+        self.spec, self.monitor, self.mode = spec, monitor, mode
+        self.pool = pooling(pool, features, spec)  # the pooling in use: None where nothing is pooled
+        self.decoder = self.decoder_cls(in_dim, self.output_dim(spec))
+        metrics = self.make_metrics(spec)
+        for stage in STAGES:  # attributes, not a ModuleDict: "train" would clash with nn.Module.train
+            setattr(self, f"{stage}_metrics", metrics.clone(prefix=f"{stage}/"))
+        logged = [f"{stage}/{name}" for stage in STAGES for name in ["loss", *self.metric_names(metrics)]]
+        if monitor not in logged:
+            raise TriadError(f"task.monitor={monitor} is not logged by {type(self).__name__}; choose one of {logged}")
 
     @classmethod
     def fits(cls, spec: DataSpec) -> bool:
         """Whether this task can learn the targets ``spec`` describes."""
         return spec.target_kind in cls.accepts
 
-    def check(self, spec: DataSpec) -> None:
+    @classmethod
+    def check(cls, spec: DataSpec) -> None:
         """Fail with a clear message if the data's targets do not suit this task."""
-        if not self.fits(spec):
+        if not cls.fits(spec):
             raise IncompatibleDataError(
-                f"{type(self).__name__} needs {' or '.join(self.accepts)} targets, but the data gives {spec.describe()}"
-            )
-
-    def pooling_for(self, features: Level, spec: DataSpec) -> str | None:
-        """The pooling that features of level ``features`` need for ``spec``'s targets (None: none); or a message."""
-        if features == "sample" and spec.target_level == "position":
-            raise IncompatibleDataError("the data has one target per position, but the backbone gives one per sample")
-        if self.pool_name != "auto" and (features == "sample" or spec.target_level == "position"):
-            why = "the backbone gives one vector per sample" if features == "sample" else "the targets are per position"
-            raise IncompatibleDataError(f"task.pool={self.pool_name} has nothing to pool: {why}")
-        if features == "position" and spec.target_level == "sample":
-            return "mean" if self.pool_name == "auto" else self.pool_name
-        return None
-
-    def build(self, in_dim: int, spec: DataSpec, features: Level = "sample") -> None:
-        """Create the decoder and the per-stage metrics for features of size ``in_dim`` (per sample or position)."""
-        self.check(spec)
-        self.pool = self.pooling_for(features, spec)
-        self.spec = spec
-        self.decoder = self.decoder_cls(in_dim, self.output_dim(spec))
-        metrics = self.make_metrics(spec)
-        for stage in STAGES:  # attributes, not a ModuleDict: "train" would clash with nn.Module.train
-            setattr(self, f"{stage}_metrics", metrics.clone(prefix=f"{stage}/"))
-        logged = [f"{stage}/{name}" for stage in STAGES for name in ["loss", *self.metric_names(metrics)]]
-        if self.monitor not in logged:
-            raise TriadError(
-                f"task.monitor={self.monitor} is not logged by {type(self).__name__}; choose one of {logged}"
+                f"{cls.__name__} needs {' or '.join(cls.accepts)} targets, but the data gives {spec.describe()}"
             )
 
     def forward(self, features: Tensor, mask: Tensor | None = None) -> Tensor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch.nn.functional as F
 from torch import Tensor
 from torchmetrics import MetricCollection
@@ -12,14 +14,21 @@ from src.tasks.scores import ClassScores
 
 
 class Classification(Task):
-    """Linear head to num_classes logits, cross-entropy; accuracy, macro-F1 and the MAE of the class id."""
+    """Integer labels learned as categories: a linear head to one logit per class, cross-entropy; acc, macro-F1, MAE."""
 
     accepts = ("integer",)
 
-    def __init__(self, *, label_smoothing: float, monitor: str, mode: str, pool: str = "auto") -> None:
-        super().__init__(monitor=monitor, mode=mode, pool=pool)
+    def __init__(
+        self,
+        *,
+        label_smoothing: float = 0.0,  # cross-entropy label smoothing, 0 to 1
+        monitor: str = "val/acc",  # what checkpoints, early stopping and sweeps follow
+        mode: str = "max",
+        **common: Any,  # in_dim, spec, features, pool: see Task
+    ) -> None:
         if not 0.0 <= label_smoothing < 1.0:
-            raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
+            raise ValueError(f"task.label_smoothing must be in [0, 1), got {label_smoothing}")
+        super().__init__(monitor=monitor, mode=mode, **common)
         self.label_smoothing = label_smoothing
 
     def output_dim(self, spec: DataSpec) -> int:

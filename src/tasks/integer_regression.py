@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch.nn.functional as F
 from torch import Tensor
 from torchmetrics import MetricCollection
@@ -17,13 +19,16 @@ def round_into_range(value: Tensor, high: int) -> Tensor:
 
 
 class IntegerRegression(Task):
-    """Linear head to one value, MSE on the label value; MAE and accuracy of the rounded prediction.
+    """Integer labels learned as one number: a linear head to one value, MSE; MAE and accuracy of the value rounded.
 
     Where classification treats labels as unrelated categories, this uses their order: predicting 3 for
     a 4 costs less than predicting 0.
     """
 
     accepts = ("integer",)
+
+    def __init__(self, *, monitor: str = "val/mae", mode: str = "min", **common: Any) -> None:
+        super().__init__(monitor=monitor, mode=mode, **common)  # common: in_dim, spec, features, pool (see Task)
 
     def output_dim(self, spec: DataSpec) -> int:
         """A single number."""

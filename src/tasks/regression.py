@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection, R2Score
 
-from src.data.spec import DataSpec, Level
+from src.data.spec import DataSpec
 from src.tasks.base import Task
 
 
 class Regression(Task):
-    """Linear head to target_dim values, MSE or Huber loss, MSE/MAE/R² metrics."""
+    """Continuous targets: a linear head to target_dim values, MSE or Huber loss; MSE, MAE and R²."""
 
     accepts = ("continuous",)
 
-    def __init__(self, *, loss: str, huber_delta: float, monitor: str, mode: str, pool: str = "auto") -> None:
-        super().__init__(monitor=monitor, mode=mode, pool=pool)
+    def __init__(
+        self,
+        *,
+        loss: str = "mse",  # mse | huber
+        huber_delta: float = 1.0,  # used by loss=huber
+        monitor: str = "val/mse",
+        mode: str = "min",
+        **common: Any,  # in_dim, spec, features, pool: see Task
+    ) -> None:
         if loss not in ("mse", "huber"):
-            raise ValueError(f"loss must be mse or huber, got {loss!r}")
+            raise ValueError(f"task.loss must be mse or huber, got {loss!r}")
+        super().__init__(monitor=monitor, mode=mode, **common)
         self.loss_name, self.huber_delta = loss, huber_delta
-
-    def build(self, in_dim: int, spec: DataSpec, features: Level = "sample") -> None:
-        """Also keep the data's target statistics: the head predicts standardised targets."""
-        super().build(in_dim, spec, features)
-        dim = int(spec.target_dim)
+        spec, dim = self.spec, int(self.spec.target_dim)  # the head predicts standardised targets:
         self.register_buffer("target_mean", torch.tensor(spec.target_mean or (0.0,) * dim))
         self.register_buffer("target_std", torch.tensor(spec.target_std or (1.0,) * dim))
 

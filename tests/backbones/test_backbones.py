@@ -10,12 +10,19 @@ from pathlib import Path
 import pytest
 import torch
 
+from src.backbones.cnn import CNN
+from src.backbones.gru import GRU
+from src.backbones.hyena import Hyena
+from src.backbones.mlp import MLP
+from src.backbones.resmlp import ResMLP
+from src.backbones.tcn import TCN
+from src.backbones.traits import undeclared
+from src.backbones.transformer import Transformer
 from src.build.compatibility import check_backbone
 from src.errors import IncompatibleDataError
-from tests.backbones.conftest import LENGTH, SPECS, backbone_class, build, example, variants
-from tests.helpers import ROOT, options
+from tests.backbones.conftest import BACKBONES, LENGTH, SPECS, backbone_class, build, example, variants
+from tests.helpers import ROOT
 
-BACKBONES = options("backbone")
 VARIANTS = variants()
 FORBIDDEN = (
     "lightning",
@@ -32,16 +39,14 @@ FORBIDDEN = (
 KIND_OF = {"vector": "real", "image": "real", "sequence": "sequence", "tokens": "tokens"}
 
 
-def variant_id(variant: tuple[str, tuple[str, ...]]) -> str:
-    return "+".join([variant[0], *(o.removeprefix("backbone.") for o in variant[1])])
+def variant_id(variant: tuple[str, dict[str, bool]]) -> str:
+    return "+".join([variant[0], *(f"{key}={value}" for key, value in variant[1].items())])
 
 
 @pytest.mark.parametrize("name", BACKBONES)
 @pytest.mark.parametrize("example_kind", list(SPECS))
-def test_features_per_sample_or_per_position_on_every_input_it_takes(
-    name: str, example_kind: str, tmp_path: Path
-) -> None:
-    spec, cls = SPECS[example_kind], backbone_class(name, tmp_path)
+def test_features_per_sample_or_per_position_on_every_input_it_takes(name: str, example_kind: str) -> None:
+    spec, cls = SPECS[example_kind], backbone_class(name)
     if KIND_OF[example_kind] not in cls.inputs:  # the build stops first, naming what the backbone takes
         with pytest.raises(IncompatibleDataError, match="Backbones that fit this data"):
             check_backbone(cls, spec)
@@ -49,9 +54,9 @@ def test_features_per_sample_or_per_position_on_every_input_it_takes(
     ranks = getattr(cls, "input_ranks", None)  # the cnn: images only
     if ranks is not None and len(spec.in_shape) not in ranks:
         with pytest.raises(Exception, match="the data gives"):
-            build(name, spec, tmp_path)
+            build(name, spec)
         return
-    net = build(name, spec, tmp_path)
+    net = build(name, spec)
     features = net(example(spec, 7))
     expected = (7, net.out_dim) if cls.features == "sample" else (7, LENGTH, net.out_dim)
     assert features.shape == expected and features.dtype == torch.float32
@@ -59,30 +64,52 @@ def test_features_per_sample_or_per_position_on_every_input_it_takes(
 
 
 @pytest.mark.parametrize("name", BACKBONES)
-def test_gradients_reach_every_parameter(name: str, tmp_path: Path) -> None:
-    cls = backbone_class(name, tmp_path)
+def test_gradients_reach_every_parameter(name: str) -> None:
+    cls = backbone_class(name)
     spec = SPECS["image"] if "real" in cls.inputs else SPECS["tokens"]
-    net = build(name, spec, tmp_path)
+    net = build(name, spec)
     net(example(spec, 5)).square().sum().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
 
 
 @pytest.mark.parametrize("name", BACKBONES)
-def test_bad_hyper_parameters_are_rejected(name: str, tmp_path: Path) -> None:
-    spec = SPECS["image"] if "real" in backbone_class(name, tmp_path).inputs else SPECS["sequence"]
-    with pytest.raises(Exception, match="depth"):
-        build(name, spec, tmp_path, "backbone.depth=0")
+def test_a_backbone_declares_its_traits_and_builds_in_one_line_with_its_defaults(name: str) -> None:
+    cls = backbone_class(name)
+    assert not undeclared(cls), undeclared(cls)  # the Backbone protocol: inputs, variable_length, features
+    spec = SPECS["image"] if "real" in cls.inputs else SPECS["tokens"]
+    net = build(name, spec)  # no config: the class's own defaults
+    assert isinstance(net.out_dim, int) and net.out_dim > 0
+    if cls.features == "position":
+        assert isinstance(net.causal, bool)  # what the causality test below holds it to
+
+
+@pytest.mark.parametrize(
+    ("cls", "settings", "named"),
+    [
+        (MLP, {"depth": 0}, "depth"),
+        (ResMLP, {"expansion": 0}, "expansion"),
+        (CNN, {"channels": 0}, "channels"),
+        (Transformer, {"width": 30, "heads": 4}, "divisible by heads"),
+        (GRU, {"width": 5, "bidirectional": True}, "even if bidirectional"),
+        (TCN, {"kernel_size": 1}, "kernel_size >= 2"),
+        (Hyena, {"order": 0}, "order"),
+        (MLP, {"activation": "swish"}, "relu, gelu, silu, tanh"),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else None,
+)
+def test_the_shipped_backbones_refuse_impossible_settings_naming_them(cls: type, settings: dict, named: str) -> None:
+    spec = SPECS["image"] if "real" in cls.inputs else SPECS["sequence"]
+    with pytest.raises(ValueError, match=named):
+        cls(in_shape=spec.in_shape, **settings)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 @pytest.mark.parametrize("example_kind", ["sequence", "tokens"])
-def test_padding_changes_no_output_at_a_real_position(
-    variant: tuple[str, tuple[str, ...]], example_kind: str, tmp_path: Path
-) -> None:
+def test_padding_changes_no_output_at_a_real_position(variant: tuple[str, dict[str, bool]], example_kind: str) -> None:
     """A padded batch, with garbage in the padding, against each sequence run alone at its own length."""
-    name, overrides = variant
+    name, settings = variant
     spec = SPECS[example_kind]
-    net = build(name, spec, tmp_path, *overrides).eval()
+    net = build(name, spec, **settings).eval()
     x = example(spec, 3)
     lengths = [LENGTH, 7, 4]
     mask = torch.arange(LENGTH)[None, :] < torch.tensor(lengths)[:, None]  # (3, L)
@@ -94,11 +121,11 @@ def test_padding_changes_no_output_at_a_real_position(
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_a_causal_backbone_ignores_later_tokens_and_a_bidirectional_one_reads_them(
-    variant: tuple[str, tuple[str, ...]], tmp_path: Path
+    variant: tuple[str, dict[str, bool]],
 ) -> None:
-    name, overrides = variant
+    name, settings = variant
     spec = SPECS["tokens"]
-    net = build(name, spec, tmp_path, *overrides).eval()
+    net = build(name, spec, **settings).eval()
     x = example(spec, 2)
     changed = x.clone()
     changed[:, 8:] = (changed[:, 8:] + 1) % spec.vocab_size  # every token from position 8 on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import NOT_RUNNING, ROOT, require_train_marker, run_cli
+from schemas.store import groups
+from tests.helpers import CONFIGS, NOT_RUNNING, ROOT, options, require_train_marker, run_cli
 
 # Imported only by the options that need them: a command that does not use them must not pay for them.
 OPTIONAL = ("optuna", "mlflow", "wandb", "tensorboard", "tensorboardX", "submitit")
 FRAMEWORK = ("torch", "lightning")
 ENTRY_SCRIPTS = ("triad-train", "triad-eval", "triad-predict")  # pyproject.toml [project.scripts]
+GROUPS = sorted({*groups(), *(p.name for p in CONFIGS.iterdir() if p.is_dir() and p.name != "hydra")})
 
 # Runs an entry point as `python -m` does, then reports every module the process imported.
 PROBE = """
@@ -53,9 +56,10 @@ def test_help_and_cfg_import_neither_torch_nor_any_optional_package(
     imported, printed = imported_by(module, *args, env={**os.environ, **logs}, tmp_path=tmp_path)
     assert "hydra" in imported and "schemas" in imported  # the probe saw the command run
     assert not imported & {*FRAMEWORK, *OPTIONAL}, sorted(imported & {*FRAMEWORK, *OPTIONAL})
-    if flag == ["--help"]:  # every option of every group is listed
-        for folder in sorted(p for p in (ROOT / "configs").iterdir() if p.is_dir() and p.name != "hydra"):
-            assert f"{folder.name}: {', '.join(sorted(f.stem for f in folder.glob('*.yaml')))}" in printed
+    if flag == ["--help"]:  # every option of every group is listed, each with what it is
+        for group in GROUPS:
+            listed = printed.split(f"\n{group}:\n", 1)[1].split("\n==", 1)[0]
+            assert all(re.search(rf"^  {name} +\S", listed, re.MULTILINE) for name in options(group)), group
 
 
 @pytest.mark.train

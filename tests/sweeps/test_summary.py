@@ -7,7 +7,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from src.sweeps.summary import SweepSummary, collect
+from hydra_plugins.tasktriad_sweeps.summary import SweepSummary, collect
 
 
 def test_a_sweep_summary_has_a_row_per_job_and_a_plot_per_swept_parameter(tmp_path: Path) -> None:

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
-from hydra.utils import get_class, instantiate
+from hydra.utils import get_object
 
+from schemas.store import options, target_of
 from src.data.batch import Batch
-from src.data.spec import DataSpec
+from src.data.spec import DataSpec, Level
 from src.errors import IncompatibleDataError, TriadError
 from src.tasks.base import Task
-from tests.helpers import compose_cfg, options
 
-TASKS = options("task")
+TASKS = list(options("task"))  # every registered option: a new task is tested without editing a test
 INTEGER = DataSpec(in_shape=(8,), target_kind="integer", num_classes=4)
 CONTINUOUS = DataSpec(in_shape=(8,), target_kind="continuous", target_dim=3)
 
 
-def make(name: str, tmp_path: Path, *overrides: str) -> Task:
-    return instantiate(compose_cfg("train", [f"task={name}", *overrides], tmp_path).task)
+def task_class(name: str) -> Any:
+    """The class behind ``task=<name>``."""
+    return get_object(str(target_of(options("task")[name])))
+
+
+def make(name: str, spec: DataSpec, in_dim: int = 4, features: Level = "sample", **settings: Any) -> Task:
+    """A task in one line, whole: its head and metrics sized from ``in_dim`` and the spec; its defaults otherwise."""
+    return task_class(name)(in_dim=in_dim, spec=spec, features=features, **settings)
 
 
 def batch_for(spec: DataSpec, n: int = 32) -> torch.Tensor:
@@ -32,15 +38,12 @@ def batch_for(spec: DataSpec, n: int = 32) -> torch.Tensor:
 
 @pytest.mark.parametrize("name", TASKS)
 @pytest.mark.parametrize("spec", [INTEGER, CONTINUOUS], ids=["integer", "continuous"])
-def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(
-    name: str, spec: DataSpec, tmp_path: Path
-) -> None:
-    task = make(name, tmp_path)
-    if not task.fits(spec):
+def test_each_task_builds_trains_and_measures_on_every_spec_it_accepts(name: str, spec: DataSpec) -> None:
+    if not task_class(name).fits(spec):
         with pytest.raises(IncompatibleDataError, match=spec.target_kind):
-            task.build(16, spec)
+            make(name, spec, in_dim=16)
         return
-    task.build(16, spec)
+    task = make(name, spec, in_dim=16)
     features = torch.randn(32, 16, requires_grad=True)
     y = batch_for(spec)
     out = task(features)
@@ -66,9 +69,8 @@ PER_POSITION = DataSpec(
 
 
 @pytest.mark.parametrize("pool", ["mean", "max", "first", "last"])
-def test_pooling_reads_only_the_real_positions(pool: str, tmp_path: Path) -> None:
-    task = make("classification", tmp_path, f"task.pool={pool}")
-    task.build(3, SEQUENCE, "position")
+def test_pooling_reads_only_the_real_positions(pool: str) -> None:
+    task = make("classification", SEQUENCE, 3, "position", pool=pool)
     features = torch.randn(2, 6, 3)
     mask = torch.tensor([[True] * 6, [True] * 4 + [False] * 2])
     garbage = features.clone()
@@ -83,14 +85,12 @@ def test_pooling_reads_only_the_real_positions(pool: str, tmp_path: Path) -> Non
     assert torch.allclose(task(features, mask)[1], task.decoder(expected))
 
 
-def test_auto_pools_by_mean_only_where_needed(tmp_path: Path) -> None:
-    task = make("classification", tmp_path)
-    task.build(3, SEQUENCE, "position")
+def test_auto_pools_by_mean_only_where_needed() -> None:
+    task = make("classification", SEQUENCE, 3, "position")
     assert task.pool == "mean" and task(torch.randn(5, 6, 3)).shape == (5, 4)
-    task.build(3, PER_POSITION, "position")
+    task = make("classification", PER_POSITION, 3, "position")
     assert task.pool is None and task(torch.randn(5, 6, 3)).shape == (5, 6, 4)
-    task.build(3, INTEGER, "sample")
-    assert task.pool is None
+    assert make("classification", INTEGER, 3, "sample").pool is None
 
 
 @pytest.mark.parametrize(
@@ -101,21 +101,20 @@ def test_auto_pools_by_mean_only_where_needed(tmp_path: Path) -> None:
         ("last", PER_POSITION, "position", "task.pool=last has nothing to pool: the targets are per position"),
     ],
 )
-def test_impossible_levels_are_refused(pool: str, spec: DataSpec, features: str, named: str, tmp_path: Path) -> None:
+def test_impossible_levels_are_refused(pool: str, spec: DataSpec, features: Level, named: str) -> None:
     with pytest.raises(IncompatibleDataError, match=named):
-        make("classification", tmp_path, f"task.pool={pool}").build(3, spec, features)
+        make("classification", spec, 3, features, pool=pool)
 
 
 @pytest.mark.parametrize("name", TASKS)
-def test_every_task_works_per_position_on_the_positions_that_count(name: str, tmp_path: Path) -> None:
+def test_every_task_works_per_position_on_the_positions_that_count(name: str) -> None:
     """Head at every position; loss, metrics and predictions over the counted positions only, whatever the rest."""
-    task = make(name, tmp_path)
     spec = (
         PER_POSITION
-        if task.fits(PER_POSITION)
+        if task_class(name).fits(PER_POSITION)
         else dataclasses.replace(PER_POSITION, target_kind="continuous", num_classes=None, target_dim=2)
     )
-    task.build(3, spec, "position")
+    task = make(name, spec, 3, "position")
     features = torch.randn(4, 6, 3)
     y = torch.randint(4, (4, 6)) if spec.target_kind == "integer" else torch.randn(4, 6, 2)
     counted = torch.rand(4, 6) < 0.5
@@ -128,9 +127,8 @@ def test_every_task_works_per_position_on_the_positions_that_count(name: str, tm
     assert torch.equal(rows["id"], counted.nonzero()[:, 0]) and torch.equal(rows["position"], counted.nonzero()[:, 1])
 
 
-def test_classification_metrics_and_predictions(tmp_path: Path) -> None:
-    task = make("classification", tmp_path)
-    task.build(4, INTEGER)
+def test_classification_metrics_and_predictions() -> None:
+    task = make("classification", INTEGER)
     logits = torch.tensor([[5.0, 0, 0, 0], [0, 5.0, 0, 0], [0, 0, 5.0, 0], [5.0, 0, 0, 0]])
     y = torch.tensor([0, 1, 2, 3])
     task.update_metrics("test", logits, y)
@@ -140,17 +138,14 @@ def test_classification_metrics_and_predictions(tmp_path: Path) -> None:
     assert torch.allclose(predictions["probs"].sum(-1), torch.ones(4))
 
 
-def test_label_smoothing_changes_the_loss(tmp_path: Path) -> None:
+def test_label_smoothing_changes_the_loss() -> None:
     logits, y = torch.randn(16, 4), torch.randint(4, (16,))
-    plain, smooth = make("classification", tmp_path), make("classification", tmp_path, "task.label_smoothing=0.2")
-    for task in (plain, smooth):
-        task.build(4, INTEGER)
+    plain, smooth = make("classification", INTEGER), make("classification", INTEGER, label_smoothing=0.2)
     assert plain.loss(logits, y) != smooth.loss(logits, y)
 
 
-def test_integer_regression_rounds_and_clamps_into_the_label_range(tmp_path: Path) -> None:
-    task = make("integer_regression", tmp_path)
-    task.build(4, INTEGER)
+def test_integer_regression_rounds_and_clamps_into_the_label_range() -> None:
+    task = make("integer_regression", INTEGER)
     values = torch.tensor([[-0.7], [1.2], [2.6], [9.0]])
     y = torch.tensor([0, 1, 2, 3])
     assert task.postprocess(values)["pred"].tolist() == [0, 1, 3, 3]
@@ -161,21 +156,18 @@ def test_integer_regression_rounds_and_clamps_into_the_label_range(tmp_path: Pat
     assert task.loss(values, y) == pytest.approx(((values.squeeze(-1) - y) ** 2).mean().item())
 
 
-def test_regression_huber_loss_is_selectable(tmp_path: Path) -> None:
+def test_regression_huber_loss_is_selectable() -> None:
     out, y = torch.zeros(8, 3), torch.full((8, 3), 4.0)
-    mse, huber = make("regression", tmp_path), make("regression", tmp_path, "task.loss=huber")
-    for task in (mse, huber):
-        task.build(4, CONTINUOUS)
+    mse, huber = make("regression", CONTINUOUS), make("regression", CONTINUOUS, loss="huber")
     assert mse.loss(out, y) == pytest.approx(16.0) and huber.loss(out, y) == pytest.approx(3.5)
 
 
-def test_a_monitor_the_task_does_not_log_is_rejected_with_the_choices(tmp_path: Path) -> None:
-    task = make("classification", tmp_path, "task.monitor=val/auc")
+def test_a_monitor_the_task_does_not_log_is_rejected_with_the_choices() -> None:
     with pytest.raises(TriadError, match="val/f1"):
-        task.build(4, INTEGER)
+        make("classification", INTEGER, monitor="val/auc")
 
 
 @pytest.mark.parametrize("name", TASKS)
-def test_every_task_names_its_decoder_and_accepted_targets(name: str, tmp_path: Path) -> None:
-    cls = get_class(compose_cfg("train", [f"task={name}"], tmp_path).task._target_)
+def test_every_task_names_its_decoder_and_accepted_targets(name: str) -> None:
+    cls = task_class(name)
     assert issubclass(cls, Task) and isinstance(cls.decoder_cls, type) and set(cls.accepts) <= {"integer", "continuous"}

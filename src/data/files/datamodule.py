@@ -22,44 +22,44 @@ from src.data.files.splits import SPLITS, split_refs
 from src.data.files.statistics import Statistics, statistics
 from src.data.spec import DataSpec, InputKind, TargetKind
 from src.errors import TriadError
-from src.speed.loader import Loader
+from src.speed import Loader
 
 log = logging.getLogger(__name__)
 Getter = Callable[[], list[Record] | dict[str, list[Record]]]
 
 
 class FileDataModule(SplitDataModule):
-    """Files → samples → a seeded train/val/test split, with the same DataSpec contract as simulated data.
+    """Your own files: a datagetter lists them, a reader reads them lazily, a seeded split divides the samples.
 
-    ``datagetter()`` returns records ``(path, label or None)``, or a dict of them per split (an explicit split).
-    Otherwise the samples are split by ``split`` fractions with a generator seeded by ``split_seed``, so the
-    split never depends on the run's seed. ``prepare`` (optional) writes the files first, on local rank 0.
+    The same DataSpec contract as simulated data. ``datagetter()`` returns records ``(path, label or None)``, or a dict
+    of them per split (an explicit split). Otherwise the samples are split by ``split`` fractions with a generator
+    seeded by ``split_seed``, so the split never depends on the run's seed. ``prepare`` (optional) writes the files
+    first, on local rank 0.
     """
 
     def __init__(
         self,
         *,
-        datagetter: Getter,
-        reader: Reader,
-        target_kind: TargetKind,
-        num_classes: int | None,
-        inputs: InputKind,
-        vocab_size: int | None,
-        max_length: int | None,
-        split: Sequence[float],
-        split_seed: int,
-        split_by: str,
-        normalize: bool,
-        cache: bool,
-        on_bad_file: str,
-        batch_size: int,
-        num_workers: int,
-        pin_memory: bool,
-        persistent_workers: bool,
-        prepare: Callable[[], object] | None = None,
-        dataset: str | None = None,
+        datagetter: Getter,  # lists the files: data/datagetter=from_manifest | glob_files | your own function
+        reader: Reader,  # turns a file into samples: data/reader=numpy | torch | csv_rows
+        prepare: Callable[[], object] | None = None,  # writes the files first (data=digits, data=diabetes)
+        dataset: str | None = None,  # the data set's name: in log lines, and in paths as ${data.dataset}
+        target_kind: TargetKind = "integer",  # integer | continuous
+        num_classes: int | None = None,  # integer targets; null: the getter's labels, which must be 0..K-1
+        inputs: InputKind = "real",  # real: one fixed shape | sequence: (length, channels) or (length,) | tokens
+        vocab_size: int | None = None,  # inputs=tokens: ids are 0..vocab_size-1
+        max_length: int | None = None,  # sequences: the longest allowed; null: the longest sample (reads each)
+        split: Sequence[float] = (0.8, 0.1, 0.1),  # train, val, test fractions of the samples
+        split_seed: int = 0,  # the split never depends on the run's seed
+        split_by: str = "file",  # file: no file in two splits (one file: its samples) | sample: samples anywhere
+        normalize: bool = False,  # standardise inputs and continuous targets with training-split statistics
+        cache: bool = False,  # keep read files in memory (per worker); false: training reads file by file
+        on_bad_file: str = "raise",  # raise: stop, naming the file | skip: read every file once, leave bad out
+        pin_memory: bool = False,
+        persistent_workers: bool = True,  # keep workers alive between epochs (with num_workers > 0)
+        **loading: Any,  # batch_size, num_workers: see SplitDataModule
     ) -> None:
-        super().__init__()
+        super().__init__(**loading)
         if on_bad_file not in ("raise", "skip"):
             raise ValueError(f"on_bad_file must be raise or skip, got {on_bad_file!r}")
         if target_kind not in ("integer", "continuous"):
@@ -73,7 +73,7 @@ class FileDataModule(SplitDataModule):
         self.target_kind, self.num_classes = target_kind, num_classes
         self.split, self.split_seed, self.split_by = list(split), split_seed, split_by
         self.normalize, self.cache = normalize, cache
-        self.on_bad_file, self.batch_size, self.num_workers = on_bad_file, batch_size, num_workers
+        self.on_bad_file = on_bad_file
         self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
         self.datasets: dict[str, FileSamples] | None = None
         self._spec: DataSpec | None = None

@@ -12,7 +12,7 @@ from src.errors import TriadError
 Record = tuple[Path, int | float | None]  # a file, and its label when the label lives outside the file
 
 
-def glob_files(*, root: str, pattern: str) -> list[Record]:
+def glob_files(*, root: str, pattern: str = "**/*.npz") -> list[Record]:
     """Every file below ``root`` matching ``pattern`` (sorted, so the split is reproducible); labels in the files."""
     folder = Path(root)
     if not folder.is_dir():
@@ -29,11 +29,11 @@ def glob_files(*, root: str, pattern: str) -> list[Record]:
 def from_manifest(
     *,
     csv_path: str,
-    path_column: str,
-    label_column: str,
-    split_column: str | None = None,
-    val_fraction: float = 0.0,
-    val_seed: int = 0,
+    path_column: str = "path",
+    label_column: str = "label",
+    split_column: str | None = None,  # a column naming each row's split (train/val/test); null: data.split decides
+    val_fraction: float = 0.0,  # with split_column: this share of the train rows becomes the validation split
+    val_seed: int = 0,  # which train rows become validation rows
 ) -> list[Record] | dict[str, list[Record]]:
     """Rows of ``path,label`` from a CSV manifest; relative paths are relative to the manifest's folder.
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import torch
 from torch.utils.data import DistributedSampler, Sampler
 
+from src.data.base import check_share, world
 from src.data.files.splits import SampleRef
-from src.data.ranks import check_share, world
 
 
 class FileSampleOrder(Sampler[int]):

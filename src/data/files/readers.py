@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from src.speed.npy import load_npy
+from src.speed import load_npy
 
 Sample = tuple[Tensor, Tensor | None]
 
@@ -31,7 +31,7 @@ class Reader(ABC):
 class NumpyReader(Reader):
     """``.npy``: the whole array is one sample.  ``.npz``: arrays ``x`` (N, ...) and optional ``y`` (N, ...)."""
 
-    def __init__(self, *, x_key: str, y_key: str) -> None:
+    def __init__(self, *, x_key: str = "x", y_key: str = "y") -> None:
         self.x_key, self.y_key = x_key, y_key
 
     def read(self, path: Path) -> list[Sample]:
@@ -67,7 +67,7 @@ class TorchReader(Reader):
 class CSVRowsReader(Reader):
     """Each row of a CSV file with a header is a sample: the ``target`` columns are y, the others x."""
 
-    def __init__(self, *, target: Sequence[str], delimiter: str) -> None:
+    def __init__(self, *, target: Sequence[str] = ("target",), delimiter: str = ",") -> None:
         self.target, self.delimiter = list(target), delimiter
 
     def read(self, path: Path) -> list[Sample]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import lightning.pytorch as pl
 import torch
 from torch.utils.data import DataLoader
@@ -12,39 +14,37 @@ from src.data.simulated.samplers.base import Sampler
 from src.data.simulated.streams import EvalBatchOrder, SimulatedBatches, TrainBatchOrder
 from src.data.spec import DataSpec
 from src.errors import TriadError
-from src.speed.loader import Loader
+from src.speed import Loader
 
 
 class SimulatedDataModule(SplitDataModule):
-    """Fresh training batches every epoch; validation and test sets fixed by seed.
+    """Simulated data: a sampler draws whole batches from seeded streams (fresh train data each epoch).
 
-    Each DataLoader item is a whole batch (``batch_size=None``): a per-sample ``__getitem__`` would cost
-    more than a small model's training step.
+    Validation and test sets are fixed by seed. Each DataLoader item is a whole batch (``batch_size=None``): a
+    per-sample ``__getitem__`` would cost more than a small model's training step.
     """
 
     def __init__(
         self,
         *,
-        sampler: Sampler,
-        num_train: int,
-        num_val: int,
-        num_test: int,
-        batch_size: int,
-        num_workers: int,
-        seed: int,
-        device: str = "cpu",
+        sampler: Sampler,  # draws the batches: data/sampler=clusters | teacher | associative_recall | ...
+        num_train: int = 8192,  # samples per training epoch, drawn fresh each epoch
+        num_val: int = 2048,  # fixed validation set
+        num_test: int = 2048,  # fixed test set
+        seed: int = 0,  # the data streams' seed (the run's seed, in a run)
+        device: str = "cpu",  # cpu | cuda: where batches are drawn (cuda: on the GPU, no host sampling or copy)
+        **loading: Any,  # batch_size, num_workers: see SplitDataModule
     ) -> None:
-        super().__init__()
-        self.device = check_device(device, num_workers)
+        super().__init__(**loading)
+        self.device = check_device(device, self.num_workers)
         sampler.to(self.device)
-        if min(num_train, num_val, num_test, batch_size) < 1:
+        if min(num_train, num_val, num_test, self.batch_size) < 1:
             raise ValueError(
                 "need num_train, num_val, num_test, batch_size >= 1, "
-                f"got {num_train}, {num_val}, {num_test}, {batch_size}"
+                f"got {num_train}, {num_val}, {num_test}, {self.batch_size}"
             )
         self.sampler, self.seed = sampler, seed
         self.sizes = {"train": num_train, "val": num_val, "test": num_test}
-        self.batch_size, self.num_workers = batch_size, num_workers
 
     @property
     def spec(self) -> DataSpec:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 import torch
 from torch.utils.data import Dataset, DistributedSampler
 
+from src.data.base import check_share, world
 from src.data.batch import Batch
-from src.data.ranks import check_share, world
 from src.data.simulated.samplers.base import Sampler
 
 BatchKey = tuple[int, int, int, int]  # (epoch, batch index, part, parts): samples part::parts of that batch

@@ -10,17 +10,24 @@ from src.data.spec import DataSpec
 
 
 class AssociativeRecall(Sampler):
-    """Key-value pairs, then queries; the target at a query is the value its key was bound to.
+    """Multi-query associative recall (Zoology's MQAR): key-value pairs, then queries; targets at the queries.
 
-    A sequence of ``length`` tokens: ``k1 v1 k2 v2 ... kP vP`` (P = ``pairs`` distinct keys from one half of the
-    vocabulary, values from the other; which token is in which half is fixed by the sampler's seed), then filler
-    tokens among which each key appears once more, as a query, at a random position. Targets count at the query
-    positions only (``target_mask``): a model must look up, at the query, the token that followed the same key
-    earlier. Attention does this in one layer; recurrences must
-    hold every pair in a fixed-size state, which is the gap the Zoology paper measures.
+    The target at a query is the value its key was bound to. A sequence of ``length`` tokens: ``k1 v1 k2 v2 ... kP vP``
+    (P = ``pairs`` distinct keys from one half of the vocabulary, values from the other; which token is in which half is
+    fixed by the sampler's seed), then filler tokens among which each key appears once more, as a query, at a random
+    position. Targets count at the query positions only (``target_mask``): a model must look up, at the query, the token
+    that followed the same key earlier. Attention does this in one layer; recurrences must hold every pair in a
+    fixed-size state, which is the gap the Zoology paper measures.
     """
 
-    def __init__(self, *, vocab_size: int, pairs: int, length: int, seed: int) -> None:
+    def __init__(
+        self,
+        *,
+        vocab_size: int = 64,  # keys from one half, values from the other
+        pairs: int = 8,  # key-value pairs per sequence, each queried once
+        length: int = 64,  # tokens per sequence (at least 3 * pairs)
+        seed: int = 0,  # fixes the problem (which tokens are keys), not the samples
+    ) -> None:
         super().__init__(seed=seed)
         if vocab_size < 4 or pairs < 1 or pairs > vocab_size // 2 or length < 3 * pairs:
             raise ValueError(

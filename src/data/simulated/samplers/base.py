@@ -19,7 +19,7 @@ class Sampler(ABC):
     (``torch.zeros``, ``torch.arange``) create tensors where the generator draws, so a sampler runs there unchanged.
     """
 
-    def __init__(self, *, seed: int) -> None:
+    def __init__(self, *, seed: int = 0) -> None:
         self.seed = seed
 
     def to(self, device: torch.device | str) -> Sampler:

@@ -10,13 +10,22 @@ from src.data.spec import DataSpec
 
 
 class Clusters(Sampler):
-    """K isotropic Gaussian clusters in ``dim`` dimensions; centre k sits at ``k * spacing`` along a line.
+    """Gaussian clusters with centres on a line, so that labels are ordinal.
 
-    Because the centres are ordered along one direction, label k is "between" k-1 and k+1: the labels
-    are ordinal, so they can be learned as categories or as a number.
+    K isotropic Gaussian clusters in ``dim`` dimensions; centre k sits at ``k * spacing`` along a line. Because the
+    centres are ordered along one direction, label k is "between" k-1 and k+1: the labels are ordinal, so they can be
+    learned as categories or as a number.
     """
 
-    def __init__(self, *, num_classes: int, dim: int, spacing: float, noise: float, seed: int) -> None:
+    def __init__(
+        self,
+        *,
+        num_classes: int = 5,  # K: labels 0..K-1
+        dim: int = 16,  # input dimension
+        spacing: float = 4.0,  # distance between neighbouring centres, in units of noise
+        noise: float = 1.0,  # standard deviation of each cluster
+        seed: int = 0,  # fixes the problem (the centres), not the samples
+    ) -> None:
         super().__init__(seed=seed)
         if num_classes < 2 or dim < 1 or noise < 0:
             raise ValueError(f"need num_classes >= 2, dim >= 1, noise >= 0; got {num_classes}, {dim}, {noise}")

@@ -10,9 +10,10 @@ from src.data.spec import DataSpec
 
 
 class CopyNumber(Sampler):
-    """Segments of random length, each with a copy-number state in 0..K-1, most at the normal state.
+    """A genome-like copy-number track: one integer state per position, seen through noisy read depths.
 
-    One label per position, observed through ``channels`` read-depth-like signals.
+    Segments of random length, each with a copy-number state in 0..K-1, most at the normal state; one label per
+    position, observed through ``channels`` read-depth-like signals.
 
     The state changes at each position with probability 1 / ``mean_segment``; a new segment is at ``normal`` with
     probability ``normal_fraction``, else at another state drawn uniformly. Channel c at a position counts reads
@@ -29,15 +30,15 @@ class CopyNumber(Sampler):
     def __init__(
         self,
         *,
-        num_states: int,
-        normal: int,
-        normal_fraction: float,
-        mean_segment: float,
-        length: int,
-        channels: int,
-        coverage: float,
-        level: str,
-        seed: int,
+        num_states: int = 5,  # copy numbers 0..K-1
+        normal: int = 2,  # the usual copy number; its depth reads about 1
+        normal_fraction: float = 0.6,  # share of segments at the normal state
+        mean_segment: float = 32.0,  # mean segment length, in positions
+        length: int = 256,  # positions per sequence
+        channels: int = 2,  # read-depth-like signals per position
+        coverage: float = 8.0,  # reads per copy; the noise falls as it grows
+        level: str = "position",  # position: a state per position | sample: one per sequence, its mean state rounded
+        seed: int = 0,  # fixes the problem (the channel gains), not the samples
     ) -> None:
         super().__init__(seed=seed)
         if not (num_states >= 2 and 0 < normal < num_states and 0 <= normal_fraction <= 1):

@@ -10,7 +10,7 @@ from src.data.spec import DataSpec
 
 
 class Motif(Sampler):
-    """Uniform random tokens with 0..``max_count`` copies of one fixed motif planted in them; the target is the count.
+    """Random tokens with 0..max_count copies of one planted motif; the target is the count.
 
     The motif (``motif_length`` tokens) is fixed by the sampler's seed. Lengths vary between ``min_length`` and
     ``length`` when they differ (padding with token 0 at the end, and a mask). Each sequence is cut into
@@ -19,7 +19,14 @@ class Motif(Sampler):
     """
 
     def __init__(
-        self, *, vocab_size: int, motif_length: int, max_count: int, length: int, min_length: int, seed: int
+        self,
+        *,
+        vocab_size: int = 16,
+        motif_length: int = 6,
+        max_count: int = 3,  # targets 0..max_count; 1: presence
+        length: int = 64,  # the longest sequence
+        min_length: int = 32,  # the shortest; below length, sequences vary in length and batches carry a mask
+        seed: int = 0,  # fixes the problem (the motif), not the samples
     ) -> None:
         super().__init__(seed=seed)
         if vocab_size < 2 or motif_length < 1 or max_count < 1 or not 1 <= min_length <= length:

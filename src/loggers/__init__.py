@@ -1,1 +1,0 @@
-"""Loggers of tasktriad's own (configs/logger/)."""

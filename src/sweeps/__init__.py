@@ -1,1 +1,0 @@
-"""Sweep helpers: what a multirun leaves behind (summary.csv, summary.png)."""
