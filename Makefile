@@ -1,6 +1,7 @@
 # tasktriad — the two everyday commands:   make train   |   make test
 # Both create .venv on first use (python3 -m venv + pip install -e ".[dev,all]": every optional extra, so that the
-# suite tests every option) and re-install only when pyproject.toml changes. A leaner install: make EXTRAS=dev,data
+# suite tests every option) and re-install only when pyproject.toml or the extras change.
+# A leaner install: make train EXTRAS=dev,data   (remembered in .venv/.extras by every later make, until you name others)
 # Extra arguments for a run:  make train ARGS="task=integer_regression"
 
 PYTHON ?= python3
@@ -8,16 +9,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
-EXTRAS ?= dev,all
+EXTRAS_FILE := $(VENV)/.extras
+REMEMBERED  := $(shell cat $(EXTRAS_FILE) 2>/dev/null)
+EVERY_EXTRA := dev,all
+EXTRAS ?= $(or $(REMEMBERED),$(EVERY_EXTRA))
+ifneq ($(origin EXTRAS),file)
+ifneq ($(EXTRAS),$(REMEMBERED))
+$(shell mkdir -p $(VENV) && printf '%s\n' '$(EXTRAS)' > $(EXTRAS_FILE))
+endif
+endif
 
 .PHONY: help install train test test-fast lint format bench bench-compare clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(wildcard $(EXTRAS_FILE))
 	@test -x $(BIN)/python || { echo "Creating $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
-	@echo "Installing tasktriad and its dependencies into $(VENV) (first time: about 3 minutes) ..."
+	@echo "Installing tasktriad[$(EXTRAS)] into $(VENV) (first time: about 3 minutes) ..."
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
@@ -29,7 +38,7 @@ train: $(STAMP)  ## train the default experiment (ARGS="key=value ..." to overri
 test: $(STAMP)  ## run the whole test suite on every core (what CI runs; ARGS="-k swap" to pick tests)
 	$(BIN)/python -m pytest -n auto $(ARGS)
 
-test-fast: $(STAMP)  ## the edit-test loop: every module, no training runs (about 1.5 minutes on 2 cores)
+test-fast: $(STAMP)  ## the edit-test loop: every module, no training runs (under a minute on 2 cores)
 	$(BIN)/python -m pytest -n auto -m "not train and not slow" $(ARGS)
 
 lint: $(STAMP)  ## ruff lint + format check + hygiene hooks, through pre-commit
@@ -51,5 +60,6 @@ bench: $(STAMP)  ## the benchmarks, side by side with plain PyTorch (ARGS="--qui
 bench-compare: $(STAMP)  ## each figure of the last two `make bench` files, and its change
 	$(BIN)/python -m benchmarks.compare $(ARGS)
 
-clean:  ## remove caches (keeps .venv and logs/)
-	rm -rf .pytest_cache .ruff_cache **/__pycache__
+clean:  ## remove caches, every __pycache__ included (keeps .venv, data/ and logs/)
+	rm -rf .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -77,7 +77,7 @@ class CallbackConf:
     """Any callback of tasktriad's own."""
 
 
-ProgressBarConf = schema("callbacks", "src.speed.TimedProgressBar", base=CallbackConf)
+TimedProgressBarConf = schema("callbacks", "src.speed.TimedProgressBar", base=CallbackConf)
 CurvesPlotConf = schema("callbacks", "src.callbacks.CurvesPlot", base=CallbackConf, monitor="${task.monitor}")
 
 
@@ -90,7 +90,7 @@ class CallbacksConf:
     early_stopping: EarlyStoppingConf | None = None
     lr_monitor: LearningRateMonitorConf | None = None
     rich_model_summary: RichModelSummaryConf | None = None
-    progress_bar: ProgressBarConf | None = None  # type: ignore[valid-type]
+    progress_bar: TimedProgressBarConf | None = None  # type: ignore[valid-type]
     rich_progress_bar: RichProgressBarConf | None = None
     curves: CurvesPlotConf | None = None  # type: ignore[valid-type]
 
@@ -110,7 +110,7 @@ preset(
     CallbacksConf,
     "Best and last checkpoints, early stopping, the learning rate, a model summary, a progress bar, curves.png.",
     **EVERY_RUN,
-    progress_bar=ProgressBarConf(),  # tqdm, redrawn every 0.2 s (callbacks.progress_bar.interval)
+    progress_bar=TimedProgressBarConf(),  # tqdm, redrawn every 0.2 s (callbacks.progress_bar.interval)
 )
 preset(
     "callbacks",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -123,7 +124,7 @@ def schema(
     doc = ast.get_docstring(definition) or f"{target}."
     namespace = {"__doc__": doc, "__module__": _module(group), "read_from": target}  # read_from: not a field
     cls_name = f"{attr}Conf" if isinstance(definition, ast.ClassDef) else _class_name(attr)
-    return dataclasses.make_dataclass(cls_name, fields, bases=(base,), namespace=namespace)
+    return _importable(dataclasses.make_dataclass(cls_name, fields, bases=(base,), namespace=namespace))
 
 
 def preset(group: str, name: str, base: type, doc: str, **values: Any) -> type:
@@ -136,9 +137,20 @@ def preset(group: str, name: str, base: type, doc: str, **values: Any) -> type:
         values = {"defaults": ["_self_"], **values}
     fields = [(key, types[key], _default(value)) for key, value in values.items()]
     namespace = {"__doc__": doc, "__module__": _module(group)}
-    return register(
-        group, name, dataclasses.make_dataclass(_class_name(name), fields, bases=(base,), namespace=namespace)
-    )
+    cls = dataclasses.make_dataclass(_class_name(name), fields, bases=(base,), namespace=namespace)
+    return register(group, name, _importable(cls))
+
+
+def _importable(cls: type[T]) -> type[T]:
+    """``cls`` as an attribute of its module under its own name, so that pickle finds it by reference.
+
+    A config pickled to another process (the submitit launcher's jobs) then refers to the class that process's own
+    ``schemas`` defines; pickled by value, it would be a second class of the same name, and merges would fail.
+    """
+    module = sys.modules.get(cls.__module__)
+    if module is not None:
+        setattr(module, cls.__name__, cls)
+    return cls
 
 
 def _default(value: Any) -> Any:

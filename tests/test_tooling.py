@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import lightning.pytorch as pl
@@ -20,8 +21,9 @@ def test_readme_quickstart_shows_make_train_and_make_test_first() -> None:
     first_block = readme.split("```bash", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
     assert commands == ["make train", "make test"]
-    for section in ("## The triad", "## Command line", "## Where a run writes", "## Add a component", " -m "):
-        assert section in readme
+    sections = ["## Quickstart", "## The triad", "## The command line", "## Where a run writes", "## Add a component"]
+    assert [line for line in readme.splitlines() if line.startswith("## ")][:6] == [*sections, "## When things go wrong"]
+    assert " -m " in readme and len(readme.encode()) <= 15_000  # a newcomer reads it to the end
 
 
 def test_ci_runs_the_readme_test_command_and_the_lint() -> None:
@@ -29,21 +31,44 @@ def test_ci_runs_the_readme_test_command_and_the_lint() -> None:
     assert "make test" in script and "make lint" in script and os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
-def test_make_reinstalls_only_when_pyproject_changes(tmp_path: Path) -> None:
+def make_in(folder: Path) -> Callable[..., str]:
+    """``make -n <args>`` in a copy of the project's Makefile and pyproject.toml: what make would run."""
     for name in ("Makefile", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+        shutil.copy(ROOT / name, folder / name)
+    (folder / ".venv" / "bin").mkdir(parents=True)
+    return lambda *args: subprocess.run(["make", "-n", *args], cwd=folder, capture_output=True, text=True).stdout
 
-    def planned() -> str:
-        return subprocess.run(["make", "-n", "test"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
 
-    assert "pip install" in planned()  # no stamp yet: a fresh machine installs
+def test_make_reinstalls_only_when_pyproject_or_the_extras_change(tmp_path: Path) -> None:
+    planned = make_in(tmp_path)
+    assert 'pip install --quiet -e ".[dev,all]"' in planned("test")  # no stamp yet: a fresh machine installs all
     (tmp_path / ".venv" / ".installed").touch()
-    assert "pip install" not in planned() and "pytest" in planned()  # up to date: straight to the tests
+    assert "pip install" not in planned("test") and "pytest" in planned("test")  # up to date: straight to the tests
     later = time.time() + 5
     os.utime(tmp_path / "pyproject.toml", (later, later))
-    assert "pip install" in planned()  # pyproject.toml changed: install again
+    assert "pip install" in planned("test")  # pyproject.toml changed: install again
+
+
+def test_make_remembers_the_extras_it_was_given(tmp_path: Path) -> None:
+    planned = make_in(tmp_path)
+    assert 'pip install --quiet -e ".[dev,data]"' in planned("train", "EXTRAS=dev,data")  # a lean install
+    extras, stamp, now = tmp_path / ".venv" / ".extras", tmp_path / ".venv" / ".installed", time.time()
+    stamp.touch()
+    os.utime(tmp_path / "pyproject.toml", (now - 20, now - 20))
+    os.utime(extras, (now - 10, now - 10))  # the extras were written, then installed
+    os.utime(stamp, (now - 5, now - 5))
+    assert "pip install" not in planned("test") and "pip install" not in planned("train", "EXTRAS=dev,data")
+    assert 'pip install --quiet -e ".[dev,all]"' in planned("test", "EXTRAS=dev,all")  # named others: installed
+
+
+def test_make_clean_removes_every_pycache_and_keeps_the_environment(tmp_path: Path) -> None:
+    make_in(tmp_path)
+    kept, gone = tmp_path / ".venv" / "lib" / "__pycache__", tmp_path / "src" / "data" / "files" / "__pycache__"
+    for folder in (kept, gone, tmp_path / "__pycache__"):
+        folder.mkdir(parents=True)
+        (folder / "x.pyc").write_bytes(b"")
+    subprocess.run(["make", "clean"], cwd=tmp_path, capture_output=True, check=True)
+    assert kept.is_dir() and not gone.exists() and not (tmp_path / "__pycache__").exists()
 
 
 def test_every_pre_commit_hook_installs_from_pypi_with_pinned_versions() -> None:
