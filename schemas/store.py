@@ -124,7 +124,7 @@ def schema(
     doc = ast.get_docstring(definition) or f"{target}."
     namespace = {"__doc__": doc, "__module__": _module(group), "read_from": target}  # read_from: not a field
     cls_name = f"{attr}Conf" if isinstance(definition, ast.ClassDef) else _class_name(attr)
-    return _importable(dataclasses.make_dataclass(cls_name, fields, bases=(base,), namespace=namespace))
+    return _importable(_dataclass(cls_name, fields, base, namespace))
 
 
 def preset(group: str, name: str, base: type, doc: str, **values: Any) -> type:
@@ -137,8 +137,13 @@ def preset(group: str, name: str, base: type, doc: str, **values: Any) -> type:
         values = {"defaults": ["_self_"], **values}
     fields = [(key, types[key], _default(value)) for key, value in values.items()]
     namespace = {"__doc__": doc, "__module__": _module(group)}
-    cls = dataclasses.make_dataclass(_class_name(name), fields, bases=(base,), namespace=namespace)
+    cls = _dataclass(_class_name(name), fields, base, namespace)
     return register(group, name, _importable(cls))
+
+
+def _dataclass(name: str, fields: list[tuple[str, Any, Any]], base: type, namespace: dict[str, Any]) -> type:
+    """A schema class: only ``__init__`` is generated (``repr``, ``eq``: each another exec at every ``--help``)."""
+    return dataclasses.make_dataclass(name, fields, bases=(base,), namespace=namespace, repr=False, eq=False)
 
 
 def _importable(cls: type[T]) -> type[T]:

@@ -1,4 +1,5 @@
-"""Backbones: plain torch.nn.Modules that turn an input of the data's shape into features.
+"""Backbones: plain torch.nn.Modules that turn inputs of the data's shape (and their padding mask) into features.
 
-They import only torch and einops: never Lightning, Hydra, src.tasks or src.data.
+Each declares what it takes and returns (the Backbone protocol, ``traits.py``) and builds in one line with its
+defaults. They import only torch and einops: never Lightning, Hydra, or the rest of tasktriad.
 """

@@ -1,4 +1,4 @@
-"""From config to objects: the triad (data, task, backbone in a TriadModule) and the trainer with its plumbing.
+"""From config to objects: the triad (data, backbone, task in a TriadModule), checked for fit, and the trainer.
 
-The only code below the entry points that reads a ``DictConfig``: what it builds receives objects, never a config.
+With ``cli``, the only code that reads a ``DictConfig``: what it builds receives objects, never a config.
 """

@@ -1,4 +1,4 @@
-"""What the entry points (train, eval, predict) share: environment, override checks, error reporting, results.
+"""What the entry points (train, eval, predict) share: one parse and one composition, the job around their work.
 
-Everything a command does before its config is composed imports no torch: ``--help`` and ``--cfg job`` stay fast.
+Everything a command does before its job starts imports no torch: ``--help`` and ``--cfg job`` stay fast.
 """

@@ -1,1 +1,1 @@
-"""Data sources: LightningDataModules that publish a DataSpec."""
+"""Data sources: LightningDataModules that publish a DataSpec and yield Batches; simulated/ and files/."""

@@ -1,5 +1,6 @@
-"""Run folders: where a run lives, what it holds (overrides, metrics.csv, checkpoints), reading it back, resuming it.
+"""Run folders and the life of a run: new, resumed or requeued; what a folder holds, reading it back, writing it.
 
-``folder``, ``metrics``, ``files`` and ``resolvers`` import only the standard library and OmegaConf (the config
-resolvers and the sweep callback load them before torch); ``checkpoints`` is the one module here that needs torch.
+``folder``, ``life`` and ``metrics`` import only the standard library and OmegaConf (the config resolver and the
+sweep summary load them before torch; ``life`` reads a checkpoint only for a run that continues); ``checkpoints``
+needs torch.
 """

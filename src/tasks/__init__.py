@@ -1,1 +1,1 @@
-"""Tasks: decoder head, loss, target handling, metrics and prediction post-processing."""
+"""Tasks: pooling, decoder head, loss, metrics and prediction post-processing, at sample or position level."""

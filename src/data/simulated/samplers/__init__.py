@@ -1,1 +1,1 @@
-"""Pluggable samplers for simulated data: each returns a whole batch per call."""
+"""Samplers of simulated data: each a fixed problem that returns a whole Batch per call from the generator given."""
