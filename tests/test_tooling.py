@@ -22,7 +22,10 @@ def test_readme_quickstart_shows_make_train_and_make_test_first() -> None:
     commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
     assert commands == ["make train", "make test"]
     sections = ["## Quickstart", "## The triad", "## The command line", "## Where a run writes", "## Add a component"]
-    assert [line for line in readme.splitlines() if line.startswith("## ")][:6] == [*sections, "## When things go wrong"]
+    assert [line for line in readme.splitlines() if line.startswith("## ")][:6] == [
+        *sections,
+        "## When things go wrong",
+    ]
     assert " -m " in readme and len(readme.encode()) <= 15_000  # a newcomer reads it to the end
 
 
