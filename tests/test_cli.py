@@ -25,7 +25,7 @@ def table_value(stdout: str, metric: str) -> float:
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["backbone.hiden=3"], "backbone.hiden"),  # stopped before Hydra runs (src/cli/checks.py)
+        (["backbone.hiden=3"], "backbone.hiden"),  # stopped when the config is composed (src/cli/overrides.py)
         (["data/sampler=teacher", "task=classification"], "Tasks that fit this data: task=regression"),  # at build
     ],
     ids=["misspelled-key", "incompatible"],

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from pathlib import Path
 
 import pytest
 import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, ReduceLROnPlateau
 from torchmetrics import Metric, MetricCollection
 
 from src import train
-from src.build.triad import build_triad
+from src.backbones.gru import GRU
+from src.backbones.mlp import MLP
 from src.data.batch import Batch
+from src.data.simulated.samplers.associative_recall import AssociativeRecall
+from src.data.simulated.samplers.clusters import Clusters
 from src.module import TriadModule
 from src.runs.metrics import rows
+from src.tasks.classification import Classification
 from tests.helpers import fast_train_cfg
 
-
-def module(tmp_path: Path, *overrides: str) -> TriadModule:
-    return build_triad(fast_train_cfg(list(overrides), tmp_path))[1]
+SCHEDULERS = {"none": None, "cosine": partial(CosineAnnealingLR, T_max=10), "plateau": partial(ReduceLROnPlateau)}
 
 
-def test_a_step_returns_the_task_loss_and_updates_the_stage_metrics_only(tmp_path: Path) -> None:
-    model = module(tmp_path)
+def module(scheduler: str = "none", **mlp: object) -> TriadModule:
+    """The default run's model, built in a few lines without a config: an MLP and classification on clusters."""
+    backbone = MLP(in_shape=(16,), **mlp)
+    task = Classification(in_dim=backbone.out_dim, spec=Clusters().spec)
+    return TriadModule(backbone, task, optimizer=partial(torch.optim.AdamW, lr=3e-3), scheduler=SCHEDULERS[scheduler])
+
+
+def test_a_step_returns_the_task_loss_and_updates_the_stage_metrics_only() -> None:
+    model = module()
     x, y = torch.randn(8, 16), torch.randint(5, (8,))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # self.log outside a Trainer: Lightning warns and skips the logging
@@ -32,18 +43,20 @@ def test_a_step_returns_the_task_loss_and_updates_the_stage_metrics_only(tmp_pat
     assert not any(m.update_called for m in model.task.metrics("val").values())
 
 
-def test_predict_step_gives_the_tasks_predictions_next_to_the_target(tmp_path: Path) -> None:
+def test_predict_step_gives_the_tasks_predictions_next_to_the_target() -> None:
     batch = Batch(torch.randn(4, 16), torch.tensor([0, 1, 2, 3]), id=torch.tensor([7, 8, 9, 10]))
-    out = module(tmp_path).predict_step(batch, 0)
+    out = module().predict_step(batch, 0)
     assert list(out) == ["id", "target", "pred", "probs"] and out["probs"].shape == (4, 5)
     assert out["id"].tolist() == [7, 8, 9, 10]
 
 
-def test_position_level_steps_score_only_the_positions_that_count(tmp_path: Path) -> None:
+def test_position_level_steps_score_only_the_positions_that_count() -> None:
     """MQAR: the loss is the task's loss over the query positions alone; predictions name sample and position."""
-    model = module(tmp_path, "backbone=gru", "data/sampler=associative_recall")
-    data = build_triad(fast_train_cfg(["backbone=gru", "data/sampler=associative_recall"], tmp_path))[0]
-    batch = next(iter(data.val_dataloader()))
+    sampler = AssociativeRecall()
+    backbone = GRU(in_shape=sampler.spec.in_shape, vocab_size=sampler.spec.vocab_size)
+    task = Classification(in_dim=backbone.out_dim, spec=sampler.spec, features="position")
+    model = TriadModule(backbone, task, optimizer=partial(torch.optim.AdamW, lr=3e-3))
+    batch = sampler.sample(16, torch.Generator().manual_seed(0))._replace(id=torch.arange(16))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         loss = model.training_step(batch, 0)
@@ -59,9 +72,9 @@ def test_position_level_steps_score_only_the_positions_that_count(tmp_path: Path
 
 @pytest.mark.parametrize(("scheduler", "interval"), [("none", None), ("cosine", "epoch"), ("plateau", "epoch")])
 def test_the_optimizer_takes_the_trainable_parameters_and_the_scheduler_the_tasks_metric(
-    scheduler: str, interval: str | None, tmp_path: Path
+    scheduler: str, interval: str | None
 ) -> None:
-    model = module(tmp_path, f"scheduler={scheduler}")
+    model = module(scheduler)
     configured = model.configure_optimizers()
     if interval is None:
         assert isinstance(configured, torch.optim.AdamW)
@@ -70,8 +83,8 @@ def test_the_optimizer_takes_the_trainable_parameters_and_the_scheduler_the_task
     assert sum(len(g["params"]) for g in configured["optimizer"].param_groups) == len(list(model.parameters()))
 
 
-def test_a_frozen_backbone_stays_in_eval_mode_and_out_of_the_optimizer(tmp_path: Path) -> None:
-    _, model = build_triad(fast_train_cfg(["backbone.dropout=0.5"], tmp_path))
+def test_a_frozen_backbone_stays_in_eval_mode_and_out_of_the_optimizer() -> None:
+    model = module(dropout=0.5)
     model = TriadModule(model.backbone, model.task, optimizer=model.optimizer_factory, freeze_backbone=True)
     model.train()
     model.on_train_epoch_start()

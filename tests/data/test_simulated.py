@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import lightning.pytorch as pl
 import pytest
 import torch
-from hydra.errors import InstantiationException
-from hydra.utils import instantiate
+from hydra.utils import get_object
 from torch.utils.data import DataLoader
 
+from schemas.store import options, target_of
 from src.data.simulated.datamodule import SimulatedDataModule, epoch_in_progress
 from src.data.simulated.samplers.clusters import Clusters
+from src.data.simulated.samplers.teacher import Teacher
 from src.data.simulated.streams import EvalBatchOrder, SimulatedBatches, TrainBatchOrder
 from src.errors import TriadError
-from tests.helpers import compose_cfg, options
 
 
-def datamodule(tmp_path: Path, *overrides: str) -> SimulatedDataModule:
-    small = ["data.num_train=640", "data.num_val=320", "data.num_test=320", "data.batch_size=64"]
-    return instantiate(compose_cfg("train", [*small, *overrides], tmp_path).data)
+def datamodule(sampler: str = "clusters", **settings: Any) -> SimulatedDataModule:
+    """A small simulated data module in one line, as a notebook makes it (the sampler with its defaults)."""
+    sampler_class = get_object(str(target_of(options("data/sampler")[sampler])))
+    sizes = {"num_train": 640, "num_val": 320, "num_test": 320, "batch_size": 64}
+    return SimulatedDataModule(sampler=sampler_class(), **(sizes | settings))
 
 
 def epoch(loader: DataLoader, number: int) -> list[torch.Tensor]:
@@ -32,36 +35,36 @@ def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
     return len(a) == len(b) and all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
 
 
-def test_loaders_yield_whole_batches_of_the_configured_sizes(tmp_path: Path) -> None:
-    dm = datamodule(tmp_path)
+def test_loaders_yield_whole_batches_of_the_configured_sizes() -> None:
+    dm = datamodule()
     assert [len(batch.x) for batch in dm.train_dataloader()] == [64] * 10
     val_ids = torch.cat([batch.id for batch in dm.val_dataloader()])
     assert val_ids.tolist() == list(range(320))  # every sample once, named by its place in the split
     assert dm.train_dataloader().batch_size is None  # batches come from the sampler, not from collation
 
 
-def test_train_data_is_fresh_every_epoch_and_replays_exactly(tmp_path: Path) -> None:
-    loader = datamodule(tmp_path).train_dataloader()
+def test_train_data_is_fresh_every_epoch_and_replays_exactly() -> None:
+    loader = datamodule().train_dataloader()
     first, second = epoch(loader, 0), epoch(loader, 1)
     assert not any(torch.equal(u, v) for u, v in zip(first, second, strict=True))
-    assert same(epoch(datamodule(tmp_path).train_dataloader(), 1), second)  # a resumed run replays epoch 1
+    assert same(epoch(datamodule().train_dataloader(), 1), second)  # a resumed run replays epoch 1
 
 
 @pytest.mark.parametrize("split", ["val", "test"])
-def test_val_and_test_sets_are_fixed_whatever_the_epoch(split: str, tmp_path: Path) -> None:
-    loader = getattr(datamodule(tmp_path), f"{split}_dataloader")()
+def test_val_and_test_sets_are_fixed_whatever_the_epoch(split: str) -> None:
+    loader = getattr(datamodule(), f"{split}_dataloader")()
     assert same(epoch(loader, 0), epoch(loader, 3))
 
 
-def test_splits_and_seeds_give_different_data(tmp_path: Path) -> None:
-    dm = datamodule(tmp_path)
+def test_splits_and_seeds_give_different_data() -> None:
+    dm = datamodule()
     assert not same(epoch(dm.val_dataloader(), 0), epoch(dm.test_dataloader(), 0))
-    assert not same(epoch(dm.val_dataloader(), 0), epoch(datamodule(tmp_path, "seed=7").val_dataloader(), 0))
+    assert not same(epoch(dm.val_dataloader(), 0), epoch(datamodule(seed=7).val_dataloader(), 0))
 
 
-def test_each_worker_draws_different_batches_and_together_they_equal_one_process(tmp_path: Path) -> None:
-    single = epoch(datamodule(tmp_path).train_dataloader(), 2)
-    loader = datamodule(tmp_path, "data.num_workers=2").train_dataloader()
+def test_each_worker_draws_different_batches_and_together_they_equal_one_process() -> None:
+    single = epoch(datamodule().train_dataloader(), 2)
+    loader = datamodule(num_workers=2).train_dataloader()
     multi = epoch(loader, 2)
     assert len({tuple(x[0].tolist()) for x in multi}) == len(multi)  # no two batches alike
     assert same(sorted(multi, key=lambda x: x.sum().item()), sorted(single, key=lambda x: x.sum().item()))
@@ -92,13 +95,13 @@ def test_ranks_evaluate_every_sample_exactly_once(num_samples: int, ranks: int) 
     assert sorted(merged.tolist()) == sorted(whole.tolist())
 
 
-def test_bad_sizes_are_rejected(tmp_path: Path) -> None:
+def test_bad_sizes_are_rejected() -> None:
     with pytest.raises(Exception, match="num_train"):
-        datamodule(tmp_path, "data.num_train=0")
+        datamodule(num_train=0)
 
 
-def test_spec_is_known_before_any_data_is_drawn(tmp_path: Path) -> None:
-    spec = datamodule(tmp_path, "data/sampler=teacher", "data.sampler.target_dim=3").spec
+def test_spec_is_known_before_any_data_is_drawn() -> None:
+    spec = SimulatedDataModule(sampler=Teacher(target_dim=3)).spec
     assert spec.target_kind == "continuous" and spec.target_dim == 3 and spec.in_shape == (16,)
 
 
@@ -115,11 +118,9 @@ DEVICES = ["cpu", *(["cuda"] if torch.cuda.is_available() else [])]  # every dev
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("sampler", options("data/sampler"))
-def test_batches_are_drawn_on_the_data_device_as_a_pure_function_of_the_stream(
-    sampler: str, device: str, tmp_path: Path
-) -> None:
-    module = datamodule(tmp_path, f"data/sampler={sampler}", f"data.device={device}")
+@pytest.mark.parametrize("sampler", list(options("data/sampler")))
+def test_batches_are_drawn_on_the_data_device_as_a_pure_function_of_the_stream(sampler: str, device: str) -> None:
+    module = datamodule(sampler, device=device)
     first, again = next(iter(module.loader("train"))), next(iter(module.loader("train")))
     tensors = [t for t in first if isinstance(t, torch.Tensor)]
     assert tensors and all(t.device.type == device for t in tensors)  # drawn there: no host sampling, no copy
@@ -128,8 +129,7 @@ def test_batches_are_drawn_on_the_data_device_as_a_pure_function_of_the_stream(
 
 
 @pytest.mark.parametrize("device", ["tpu", *([] if torch.cuda.is_available() else ["cuda"])])
-def test_a_data_device_that_cannot_draw_is_one_message(device: str, tmp_path: Path) -> None:
-    with pytest.raises(InstantiationException) as err:
-        datamodule(tmp_path, f"data.device={device}")
-    assert isinstance(err.value.__cause__, TriadError)  # shown as one line by the entry points
-    assert f"data.device={device}" in str(err.value.__cause__) and "use data.device=cpu" in str(err.value.__cause__)
+def test_a_data_device_that_cannot_draw_is_one_message(device: str) -> None:
+    with pytest.raises(TriadError) as err:  # shown as one line by the entry points
+        datamodule(device=device)
+    assert f"data.device={device}" in str(err.value) and "use data.device=cpu" in str(err.value)
