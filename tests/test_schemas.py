@@ -14,7 +14,8 @@ from hydra.errors import ConfigCompositionException
 from hydra.utils import get_object, instantiate
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from schemas.store import SchemaError, groups, options, schema, target_of
+from schemas.signature import SchemaError
+from schemas.store import groups, options, schema, target_of
 from src.data.spec import DataSpec
 from tests.helpers import CONFIGS, compose_cfg, selecting
 
