@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from benchmarks.common import ROOT, Record, alternate, arguments, configure, median
+from benchmarks.common import Record, alternate, arguments, configure, median
 
 
 def per_second(items: Any, count: Any) -> float:
@@ -117,7 +117,9 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     configure(args.threads)
     record = Record("data", args)
-    samplers = sorted(p.stem for p in (ROOT / "configs" / "data" / "sampler").glob("*.yaml"))
+    from schemas.store import options
+
+    samplers = list(options("data/sampler"))  # every registered sampler
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DATA_DIR"] = str(Path(tmp) / "data")  # digits is exported here once
         print(f"data throughput, {args.device}, {args.rounds} rounds")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from schemas.store import options
 from tests.helpers import run_cli
 
 
@@ -32,3 +33,12 @@ def test_compare_shows_each_figure_of_both_files_and_marks_what_got_worse(tmp_pa
     assert done.returncode == 0, done.stderr
     marked = {line.split()[0] for line in done.stdout.splitlines() if line.rstrip().endswith("*")}
     assert marked == {"b:step/a/ratio", "b:data/b/rate"}  # a ratio up 25 %, a throughput down 20 %; +5 % is not marked
+
+
+@pytest.mark.slow  # about 15 s: every sampler through the loader, and digits in four settings
+def test_the_data_benchmark_measures_every_registered_sampler(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    done = run_cli("benchmarks.data", "--quick", "--rounds", "1", "--out", str(out), timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    measured = {row["name"].split("/")[2] for row in map(json.loads, out.read_text().splitlines())}
+    assert set(options("data/sampler")) <= measured
