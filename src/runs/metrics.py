@@ -75,19 +75,19 @@ def before_checkpoint(row: dict[str, str], step: int) -> bool:
 class MetricsWriter:
     """Appends rows to metrics.csv; rewrites the file (atomically) only when a row brings a new column.
 
-    ``keep_until_step`` continues an existing file (``resume=<run dir>``): rows up to that step stay, later ones
+    ``continue_after`` continues an existing file (``resume=<run dir>``): rows up to that step stay, later ones
     and test rows (a half epoch, a final test, both logged after the checkpoint the run resumes from) go, so that
     the resumed run's rows follow without duplicates. Without it, an existing file is an error: a run folder holds
     one run, and no command overwrites a file it did not create. Nothing is written before the first row.
     """
 
-    def __init__(self, path: Path, keep_until_step: int | None = None) -> None:
-        if keep_until_step is None and path.exists():
+    def __init__(self, path: Path, continue_after: int | None = None) -> None:
+        if continue_after is None and path.exists():
             raise TriadError(
                 f"{path} exists: this run folder already holds a run. Continue it with resume={path.parent}, "
                 "or start a new run in another folder (drop hydra.run.dir, or name a new one)."
             )
-        self.path, self.keep_until_step = path, keep_until_step
+        self.path, self.continue_after = path, continue_after
         self.header: list[str] = []
         self.started = False
 
@@ -97,9 +97,9 @@ class MetricsWriter:
             return
         if not self.started:
             kept: list[dict[str, str]] = []
-            if self.keep_until_step is not None and self.path.is_file():
+            if self.continue_after is not None and self.path.is_file():
                 self.header, old = read_rows(self.path)
-                kept = [r for r in old if before_checkpoint(r, self.keep_until_step)]
+                kept = [r for r in old if before_checkpoint(r, self.continue_after)]
             self._rewrite(kept, new_rows)
             self.started = True
         elif any(k not in self.header for row in new_rows for k in row):

@@ -10,8 +10,8 @@ from src.errors import TriadError
 from src.runs.metrics import MetricsWriter, curves, final_values, read_rows, rows, stage_values
 
 
-def write(path: Path, *batches: list[dict[str, float | int]], keep_until_step: int | None = None) -> None:
-    writer = MetricsWriter(path, keep_until_step)
+def write(path: Path, *batches: list[dict[str, float | int]], continue_after: int | None = None) -> None:
+    writer = MetricsWriter(path, continue_after)
     for batch in batches:
         writer.write(batch)
 
@@ -50,7 +50,7 @@ def test_a_resumed_run_continues_the_file_dropping_what_came_after_its_checkpoin
         [{"step": 8, "lr-AdamW": 0.1}],  # logged as epoch 2 began (no epoch): after the checkpoint of step 8
         [{"epoch": 2, "step": 10, "train/loss": 0.7}, {"epoch": 2, "step": 10, "test/acc": 0.9}],  # after the ckpt
     )
-    writer = MetricsWriter(path, keep_until_step=8)
+    writer = MetricsWriter(path, continue_after=8)
     assert len(rows(path)) == 5  # nothing is touched before the first row
     writer.write([{"epoch": 2, "step": 12, "train/loss": 0.6}])
     assert [(r["step"], r.get("train/loss")) for r in rows(path)] == [(4, 1.0), (8, 0.8), (12, 0.6)]
