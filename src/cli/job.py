@@ -54,7 +54,7 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
         with stop_signals() as stop:
             try:
                 validate(cfg)
-                run = run or decide(cfg, run_dir, multirun=multirun)
+                run = run or decided(cfg, run_dir, multirun=multirun)
                 publish_job()
                 prepare(cfg.seed)
                 return body(cfg, run)
@@ -73,6 +73,12 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
                 raise
 
     return job
+
+
+def decided(cfg: DictConfig, folder: Path, *, multirun: bool = False) -> Run:
+    """What the run composed as ``cfg`` is, in ``folder`` (``src/runs/life.py``): new, resumed or requeued."""
+    resume, ckpt_path = OmegaConf.select(cfg, "resume"), OmegaConf.select(cfg, "ckpt_path")  # eval: the one tested
+    return decide(folder, resume=resume, ckpt_path=ckpt_path, multirun=multirun)
 
 
 def validate(cfg: DictConfig) -> None:

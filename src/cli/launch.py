@@ -24,8 +24,9 @@ from omegaconf import DictConfig
 import schemas  # noqa: F401  (registers every option before anything is composed)
 from src.cli import hydra_driver
 from src.cli.hydra_driver import PROJECT_ROOT, child_argv
+from src.cli.job import decided
 from src.cli.reporting import fail, reported
-from src.runs.life import Run, check_folder, decide, expand_resume
+from src.runs.life import Run, check_folder, expand_resume
 
 
 def launch(main: Callable[..., object], *, config_name: str) -> None:
@@ -54,7 +55,7 @@ def launch(main: Callable[..., object], *, config_name: str) -> None:
                 check_folder(Run(Path(cfg.hydra.sweep.dir)), writes_hydra_files=False)
                 hydra_driver.sweep(hydra, cfg, main)
                 return
-            run = decide(cfg, Path(cfg.hydra.run.dir))  # read once: the time stamp in it is cached in cfg
+            run = decided(cfg, Path(cfg.hydra.run.dir))  # read once: the time stamp in it is cached in cfg
             check_folder(run, writes_hydra_files=cfg.hydra.output_subdir is not None)
         hydra_driver.run(hydra, cfg, functools.partial(main, run=run))
     finally:

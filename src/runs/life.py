@@ -84,16 +84,16 @@ def expand_resume(overrides_given: list[str]) -> list[str]:
     return [*original, *rest, f"{RESUME}{run}", f"hydra.run.dir={run}", "hydra.output_subdir=null"]
 
 
-def decide(cfg: DictConfig, folder: Path, *, multirun: bool = False) -> Run:
-    """What the run composed as ``cfg`` is, in ``folder``: new, resumed (``resume=``) or requeued (SLURM)."""
-    if OmegaConf.select(cfg, "resume") is not None:
+def decide(folder: Path, *, resume: str | None = None, ckpt_path: str | None = None, multirun: bool = False) -> Run:
+    """What a run in ``folder`` is: resumed (``resume=``), requeued (SLURM), or new (from ``ckpt_path=``, if given)."""
+    if resume is not None:
         return continuing(folder, "resumed", multirun)
     if restart_count() > 0 and checkpoint_file(folder, "last").is_file():
         return continuing(folder, "requeued", multirun)
     if restart_count() > 0 and metrics_file(folder).is_file():  # stopped before its first epoch was saved
         log.info(f"SLURM requeue #{restart_count()}: no epoch of {folder} was saved; training starts again")
         return Run(folder, "requeued", None, -1, multirun)
-    return Run(folder, "new", OmegaConf.select(cfg, "ckpt_path"), None, multirun)
+    return Run(folder, "new", ckpt_path, None, multirun)
 
 
 def continuing(folder: Path, start: Start, multirun: bool) -> Run:

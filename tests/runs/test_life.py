@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from omegaconf import OmegaConf
 
 from src import train
 from src.errors import TriadError
@@ -42,28 +41,27 @@ def test_resume_expands_to_the_runs_overrides_then_the_new_ones_then_what_contin
 def test_the_run_is_decided_once_new_resumed_or_requeued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run = fake_run(tmp_path / "run", ["seed=1"], step=64)
     last = str(run / "checkpoints" / "last.ckpt")
-    new = OmegaConf.create({"resume": None, "ckpt_path": None})
-    assert decide(new, tmp_path / "fresh").start == "new" and decide(new, tmp_path / "fresh").checkpoint is None
-    started = decide(OmegaConf.create({"resume": None, "ckpt_path": last}), tmp_path / "fresh")
+    assert decide(tmp_path / "fresh").start == "new" and decide(tmp_path / "fresh").checkpoint is None
+    started = decide(tmp_path / "fresh", ckpt_path=last)
     assert (started.start, started.checkpoint, started.continue_after) == ("new", last, None)  # a new folder
-    resumed = decide(OmegaConf.create({"resume": str(run), "ckpt_path": None}), run)
+    resumed = decide(run, resume=str(run))
     assert (resumed.start, resumed.checkpoint, resumed.continue_after) == ("resumed", last, 64)
     monkeypatch.setenv("SLURM_RESTART_COUNT", "1")
-    requeued = decide(new, run)
+    requeued = decide(run)
     assert (requeued.start, requeued.checkpoint, requeued.continue_after) == ("requeued", last, 64)
     (tmp_path / "early").mkdir()
     (tmp_path / "early" / "metrics.csv").write_text("epoch,step\n")  # killed before its first epoch was saved
-    assert (decide(new, tmp_path / "early").start, decide(new, tmp_path / "early").continue_after) == ("requeued", -1)
+    assert (decide(tmp_path / "early").start, decide(tmp_path / "early").continue_after) == ("requeued", -1)
 
 
 def test_a_new_run_into_a_folder_holding_one_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     run = fake_run(tmp_path / "run", ["seed=1"], step=64)
     with pytest.raises(TriadError, match=f"already holds a run.*resume={run}"):
-        check_folder(decide(OmegaConf.create({}), run), writes_hydra_files=True)
-    check_folder(decide(OmegaConf.create({"resume": str(run)}), run), writes_hydra_files=False)  # it continues
+        check_folder(decide(run), writes_hydra_files=True)
+    check_folder(decide(run, resume=str(run)), writes_hydra_files=False)  # it continues
     (blocker := tmp_path / "a_file").write_text("")
     with pytest.raises(TriadError, match="is a file, not a folder"):
-        check_folder(decide(OmegaConf.create({}), blocker / "logs" / "run"), writes_hydra_files=True)
+        check_folder(decide(blocker / "logs" / "run"), writes_hydra_files=True)
 
 
 def test_resume_of_a_folder_that_is_not_a_run_names_it(tmp_path: Path) -> None:
