@@ -5,7 +5,7 @@ no way to hand it a config composed before. This module does what ``hydra.main``
 parse the command line (Hydra's own parser), compose (Hydra's own loader), then run the job, or the sweep, as
 ``Hydra.run`` and ``Hydra.multirun`` do. Whatever does not run a job (``--cfg``, ``--info``, ``--hydra-help``,
 another config tree) goes to Hydra's own entry unchanged. Hydra offers these pieces as internals only;
-``tests/cli/test_hydra_driver.py`` fails if they move.
+``tests/cli/test_launch.py`` fails if they move.
 
 DDP under Hydra: Lightning starts ranks 1.. by re-running ``sys.argv`` with ``hydra.run.dir=<hydra.run.dir>``
 appended. Inside a multirun that would start the whole sweep again in every child, into a folder of its own. So

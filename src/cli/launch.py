@@ -1,6 +1,6 @@
 """A command's start: the command line read once, composed once, the run decided and checked, then the job runs.
 
-1. ``.env`` is loaded; a DDP child takes its job's own command line (``src/cli/ddp.py``).
+1. ``.env`` is loaded; a DDP child takes its job's own command line (``hydra_driver.child_argv``).
 2. The command line is parsed once (Hydra's parser); ``resume=<run dir>`` becomes that run's overrides.
 3. ``--help`` prints the groups and options; ``--cfg``, ``--info``... go to Hydra's own entry.
 4. The config is composed once. If it does not compose, every bad override is listed in one message (exit 2).

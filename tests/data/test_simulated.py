@@ -108,7 +108,7 @@ def test_spec_is_known_before_any_data_is_drawn() -> None:
 def test_the_fit_loop_epoch_the_streams_follow_is_still_where_lightning_keeps_it(tmp_path: Path) -> None:
     """The one use of Lightning internals (src/data/simulated/datamodule.py): this fails if the attribute moves.
 
-    That its value is the right one on resume is checked by tests/runs/test_resume.py (resumed == uninterrupted).
+    That its value is the right one on resume is checked by tests/runs/test_life.py (resumed == uninterrupted).
     """
     trainer = pl.Trainer(default_root_dir=tmp_path)  # Lightning's defaults; nothing is written before fit
     assert epoch_in_progress(trainer) == 0 and isinstance(epoch_in_progress(trainer), int)

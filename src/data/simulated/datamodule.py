@@ -106,7 +106,7 @@ def epoch_in_progress(trainer: pl.Trainer) -> int:
     Why Lightning internals: on resume, the fit loop iterates the train loader (prefetching its first batch) in
     ``setup_data``, before it calls ``set_epoch``, and ``trainer.current_epoch`` then still names the epoch the
     checkpoint was saved in. Lightning offers no public value for this. ``tests/data/test_simulated.py`` fails if
-    the attribute moves; ``tests/runs/test_resume.py`` fails if its meaning changes (a resumed run would replay
+    the attribute moves; ``tests/runs/test_life.py`` fails if its meaning changes (a resumed run would replay
     the wrong epoch's batches).
     """
     return trainer.fit_loop.epoch_progress.current.processed
