@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from fnmatch import fnmatch
 from pathlib import Path
 
 import lightning.pytorch as pl
@@ -14,6 +15,14 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, run_cli
+
+
+def test_every_test_folder_is_collected(request: pytest.FixtureRequest) -> None:
+    # pytest silently skips folders that match norecursedirs (by default build/, dist/...): none of ours may match.
+    patterns = request.config.getini("norecursedirs")
+    folders = {path.parent.relative_to(ROOT) for path in (ROOT / "tests").rglob("test_*.py")}
+    skipped = [f for f in folders if any(fnmatch(part, p) for part in f.parts for p in patterns)]
+    assert not skipped, f"pytest would never collect the tests in {skipped}"
 
 
 def test_readme_quickstart_shows_make_train_and_make_test_first() -> None:

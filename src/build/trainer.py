@@ -36,15 +36,16 @@ def instantiate_named(group: DictConfig, kind: str, **wired: Any) -> list[Any]:
     for name, conf in group.items():
         if conf is not None:
             log.info(f"{kind} {name}: <{conf._target_}>")
-            taken = inspect.signature(get_object(conf._target_)).parameters
             try:
+                taken = inspect.signature(get_object(conf._target_)).parameters  # its class's import may fail
                 built.append(instantiate(conf, **{key: value for key, value in wired.items() if key in taken}))
-            except InstantiationException as err:
-                if isinstance(err.__cause__, TriadError):  # the piece's own message says what to do
-                    raise err.__cause__ from err
-                if isinstance(err.__cause__, ImportError):
+            except (ImportError, InstantiationException) as err:
+                cause = err if isinstance(err, ImportError) else err.__cause__
+                if isinstance(cause, TriadError):  # the piece's own message says what to do
+                    raise cause from err
+                if isinstance(cause, ImportError):
                     raise TriadError(
-                        f"{kind.lower()} {name} needs a package that is not installed: {err.__cause__}\n"
+                        f"{kind.lower()} {name} needs a package that is not installed: {cause}\n"
                         f'  The project\'s extras install it: pip install -e ".[{EXTRAS.get(name, name)}]"'
                     ) from err
                 raise

@@ -10,11 +10,11 @@ import pytest
 from hydra.utils import get_class
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.profilers import SimpleProfiler
-from src.speed.profiler import NoProfiler
 
 from src.build.trainer import instantiate_trainer
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
+from src.speed import NoProfiler
 from tests.helpers import fast_train_cfg, options
 
 
