@@ -20,6 +20,7 @@ from omegaconf import DictConfig
 from schemas.store import options as store_options
 from src.cli.compose import compose_run
 from src.cli.launch import load_env
+from tests.forkserver import ForkServer
 
 load_env()  # PROJECT_ROOT and .env, as a console entry point sets them before Hydra composes
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,7 @@ def fast_train_cfg(overrides: list[str], out_dir: Path) -> DictConfig:
 
 ENTRY_POINTS = ("src.train", "src.eval", "src.predict")
 NOT_RUNNING = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i"}  # flags after which nothing runs
+FORK_SERVER = ForkServer()  # one per test process, started by its first command
 TRAIN_MARKER = {"allowed": False}  # set for each test by tests/conftest.py from its @pytest.mark.train
 
 
@@ -75,22 +77,39 @@ def run_cli(
 
     The command runs in a process group of its own: past ``timeout`` the whole group (DDP children included) is
     killed and the test fails, so that a hang never stalls the suite. Running an entry point (anything past
-    ``--help`` or ``--cfg``) needs the ``train`` marker.
+    ``--help`` or ``--cfg``) needs the ``train`` marker, and is forked from a process that has already imported
+    torch, Lightning and Hydra (``tests/forkserver.py``: the same command, seconds sooner). Anything else
+    (``--help``, ``--cfg``, the tools that need no torch) starts a new interpreter.
     """
-    if module in ENTRY_POINTS and not NOT_RUNNING & set(args):
+    runs = module in ENTRY_POINTS and not NOT_RUNNING & set(args)
+    if runs:
         require_train_marker(f"python -m {module} {' '.join(args)}")
     full_env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
     command = [sys.executable, "-m", module, *args]
+    if runs:
+        done, timed_out = FORK_SERVER.run(module, list(args), full_env, cwd, timeout)
+    else:
+        done, timed_out = new_process(command, full_env, cwd, timeout)
+    if timed_out:
+        pytest.fail(f"{' '.join(command)} still ran after {timeout} s (killed):\n{done.stderr[-3000:]}", pytrace=False)
+    return done
+
+
+def new_process(
+    command: list[str], env: dict[str, str], cwd: Path, timeout: float
+) -> tuple[subprocess.CompletedProcess, bool]:
+    """Run ``command`` in a new interpreter and process group: what it did, and whether it was killed at timeout."""
     with subprocess.Popen(
-        command, cwd=cwd, env=full_env, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
+        command, cwd=cwd, env=env, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
+            timed_out = False
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             stdout, stderr = process.communicate()
-            pytest.fail(f"{' '.join(command)} still ran after {timeout} s (killed):\n{stderr[-3000:]}", pytrace=False)
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            timed_out = True
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), timed_out
 
 
 def start_cli(module: str, *args: str, output: Path, env: dict[str, str | None] | None = None) -> subprocess.Popen:
