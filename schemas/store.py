@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from hydra.core.config_store import ConfigStore
+from hydra.core.config_store import ConfigNode, ConfigStore
 from omegaconf import MISSING, OmegaConf
 
 from schemas.signature import SchemaError, signature
@@ -27,9 +27,42 @@ from schemas.signature import SchemaError, signature
 T = TypeVar("T")
 
 
+class DeferredNode(ConfigNode):
+    """A ConfigStore entry whose config is made from its schema when Hydra first loads it, not when it is stored.
+
+    ``ConfigStore.store`` makes every option's DictConfig at once (``OmegaConf.structured``, 1.5 ms each, 51
+    options) while a composition loads only the ten or so it selects: deferring saves about 60 ms of every command,
+    a tenth of ``--help`` (0.575 → 0.515 s, median of 8 alternating runs on 2 cores). Hydra reads an entry as
+    ``ConfigStore.load`` does: a shallow copy whose ``node`` it replaces with a deep copy; ``tests/test_schemas.py``
+    fails if it stops doing so.
+    """
+
+    def __init__(self, name: str, schema: type, group: str, package: str | None) -> None:
+        self.schema = schema
+        self.made: list[Any] = []  # shared with Hydra's shallow copies: each schema is converted once
+        super().__init__(name=name, node=None, group=group, package=package, provider=None)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def node(self) -> Any:
+        """The option's DictConfig: the one Hydra set on its copy, else the schema's, made on first use."""
+        if "node" in self.__dict__:
+            return self.__dict__["node"]
+        if not self.made:
+            self.made.append(OmegaConf.structured(self.schema))
+        return self.made[0]
+
+    @node.setter
+    def node(self, value: Any) -> None:
+        if value is not None:  # None: the dataclass __init__'s placeholder
+            self.__dict__["node"] = value
+
+
 def register(group: str, name: str, schema: type[T], package: str | None = None) -> type[T]:
-    """Store ``schema`` in Hydra's ConfigStore as the option ``group=name``."""
-    ConfigStore.instance().store(group=group, name=name, node=schema, package=package)
+    """Store ``schema`` in Hydra's ConfigStore as the option ``group=name`` (where ``ConfigStore.store`` would)."""
+    folder = ConfigStore.instance().repo
+    for part in group.split("/"):
+        folder = folder.setdefault(part, {})
+    folder[f"{name}.yaml"] = DeferredNode(f"{name}.yaml", schema, group, package)
     return schema
 
 
@@ -54,7 +87,7 @@ def options(group: str) -> dict[str, type]:
     for part in group.split("/"):
         node = node.get(part, {})
     found = {
-        key.removesuffix(".yaml"): OmegaConf.get_type(entry.node)
+        key.removesuffix(".yaml"): entry.schema if isinstance(entry, DeferredNode) else OmegaConf.get_type(entry.node)
         for key, entry in node.items()
         if key.endswith(".yaml")
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 from functools import reduce
@@ -10,12 +11,13 @@ from typing import Any, Optional
 
 import pytest
 import torch
+from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException
 from hydra.utils import get_object, instantiate
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from schemas.signature import SchemaError
-from schemas.store import groups, options, schema, target_of
+from schemas.store import DeferredNode, groups, options, schema, target_of
 from src.data.spec import DataSpec
 from tests.helpers import CONFIGS, compose_cfg, selecting
 
@@ -208,3 +210,22 @@ def test_misspelled_keys_and_wrong_types_are_rejected_naming_the_key(override: s
     with pytest.raises(ConfigCompositionException) as err:
         compose_cfg("train", [*chosen, override], tmp_path)
     assert named in f"{err.value} {err.value.__cause__}"
+
+
+@pytest.mark.parametrize(("group", "name"), STORED, ids=[f"{g}={n}" for g, n in STORED])
+def test_a_stored_option_loads_as_the_config_hydra_would_have_stored(group: str, name: str) -> None:
+    schema_ = options(group)[name]
+    first = ConfigStore.instance().load(f"{group}/{name}.yaml")  # as Hydra's StructuredConfigSource reads it
+    assert first.node == OmegaConf.structured(schema_) and first.name == f"{name}.yaml" and first.group == group
+    OmegaConf.set_struct(first.node, False)
+    first.node.changed_by_a_composition = 1  # Hydra merges into what it loads: the store must not see it
+    assert "changed_by_a_composition" not in ConfigStore.instance().load(f"{group}/{name}.yaml").node
+
+
+def test_an_option_is_converted_once_and_only_when_first_loaded() -> None:
+    entry = DeferredNode("clusters.yaml", options("data/sampler")["clusters"], "data/sampler", None)
+    assert entry.made == []  # stored: not converted
+    loaded = copy.copy(entry)  # what ConfigStore.load does, then it replaces the copy's node by a deep copy
+    loaded.node = copy.deepcopy(loaded.node)
+    again = copy.copy(entry)
+    assert len(entry.made) == 1 and again.node is entry.made[0] and loaded.node is not entry.made[0]
