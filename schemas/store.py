@@ -31,8 +31,8 @@ class DeferredNode(ConfigNode):
     """A ConfigStore entry whose config is made from its schema when Hydra first loads it, not when it is stored.
 
     ``ConfigStore.store`` makes every option's DictConfig at once (``OmegaConf.structured``, 1.5 ms each, 51
-    options) while a composition loads only the ten or so it selects: deferring saves about 60 ms of every command,
-    a tenth of ``--help`` (0.575 → 0.515 s, median of 8 alternating runs on 2 cores). Hydra reads an entry as
+    options) while a composition loads only the ten or so it selects: deferring saves about 80 ms of every command,
+    a seventh of ``--help`` (0.59 → 0.51 s, medians of 8 alternating runs on 2 cores). Hydra reads an entry as
     ``ConfigStore.load`` does: a shallow copy whose ``node`` it replaces with a deep copy; ``tests/test_schemas.py``
     fails if it stops doing so.
     """
