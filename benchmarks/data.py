@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from benchmarks.common import Record, alternate, arguments, configure, median
+from schemas.store import options
 
 
 def per_second(items: Any, count: Any) -> float:
@@ -117,8 +118,6 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     configure(args.threads)
     record = Record("data", args)
-    from schemas.store import options
-
     samplers = list(options("data/sampler"))  # every registered sampler
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DATA_DIR"] = str(Path(tmp) / "data")  # digits is exported here once
