@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
@@ -17,6 +18,8 @@ class Batch(NamedTuple):
     - ``mask``: (B, L) bool, True at real positions; None when every sequence is full length (padding is at the end).
     - ``target_mask``: (B, L) bool, True where a position-level target counts; None: every real position counts.
     - ``id``: (B,) int64 sample ids (predictions name their rows with it); None when the data has none.
+    - ``targets``: the data's further named targets (``DataSpec.more_targets``), shaped as ``y`` is for their kind
+      and level; None when it has one. ``target_masks``: those of them whose own positions count, by name.
     """
 
     x: Tensor
@@ -24,17 +27,37 @@ class Batch(NamedTuple):
     mask: Tensor | None = None
     target_mask: Tensor | None = None
     id: Tensor | None = None
+    targets: dict[str, Tensor] | None = None
+    target_masks: dict[str, Tensor] | None = None
 
     def select(self, rows: slice | Tensor) -> Batch:
         """The same fields for a subset of the samples (a slice or an index tensor)."""
-        return Batch(*(None if field is None else field[rows] for field in self))
+        return Batch(*(_each(field, lambda t: t[rows]) for field in self))
 
     def to(self, device: torch.device | str) -> Batch:
         """The same batch with every tensor on ``device`` (non-blocking where the copy allows it)."""
-        return Batch(*(None if field is None else field.to(device, non_blocking=True) for field in self))
+        if self.targets is None:  # the usual batch: no lambda per field on every step
+            return Batch(*(None if field is None else field.to(device, non_blocking=True) for field in self))
+        return Batch(*(_each(field, lambda t: t.to(device, non_blocking=True)) for field in self))
+
+    def target(self, name: str | None) -> Batch:
+        """The batch as a head learning target ``name`` sees it (None: the first target, ``y`` itself)."""
+        if name is None:
+            return self
+        masks = self.target_masks or {}
+        return self._replace(y=self.targets[name], target_mask=masks.get(name), targets=None, target_masks=None)
 
     def counted(self) -> Tensor | None:
         """(B, L) bool: the positions whose targets count (None: every position)."""
         if self.target_mask is not None and self.mask is not None:
             return self.target_mask & self.mask
         return self.target_mask if self.target_mask is not None else self.mask
+
+
+def _each(field: Any, change: Callable[[Tensor], Tensor]) -> Any:
+    """``change`` applied to a field: a tensor, each tensor of a dict of them, or nothing (None)."""
+    if field is None:
+        return None
+    if isinstance(field, dict):
+        return {name: change(value) for name, value in field.items()}
+    return change(field)

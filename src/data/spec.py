@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from src.errors import IncompatibleDataError
 
 TargetKind = Literal["integer", "continuous"]
 """``integer``: class labels 0..num_classes-1. ``continuous``: real vectors of size target_dim."""
@@ -15,6 +17,17 @@ Level = Literal["sample", "position"]
 
 
 @dataclass(frozen=True)
+class Target:
+    """A further named target of the data (``DataSpec.more_targets``): its kind, its size and its level."""
+
+    name: str
+    kind: TargetKind
+    num_classes: int | None = None  # integer targets
+    target_dim: int | None = None  # continuous targets
+    level: Level = "sample"
+
+
+@dataclass(frozen=True)
 class DataSpec:
     """Input and target description published by every DataModule and sampler.
 
@@ -22,6 +35,10 @@ class DataSpec:
     ``variable_length`` the length is the longest one, shorter sequences are padded at the end, and batches carry
     a padding mask. Position-level targets are ``(length,)`` per sample (``(length, target_dim)`` if continuous);
     a batch's ``target_mask`` says which positions count.
+
+    Data may publish several targets: the fields above describe the first, named ``target_name``, which a run of
+    one task learns; ``more_targets`` describe the others, which a batch carries in ``Batch.targets``. A head of
+    ``task=multi`` learns any of them: ``target(name)`` is the spec as that head sees it.
     """
 
     in_shape: tuple[int, ...]
@@ -36,6 +53,8 @@ class DataSpec:
     vocab_size: int | None = None  # token inputs: ids are 0..vocab_size-1
     variable_length: bool = False  # sequences: lengths differ, batches carry a padding mask
     target_level: Level = "sample"
+    target_name: str = "target"  # the first target's name (a head of task=multi learns it by this name)
+    more_targets: tuple[Target, ...] = ()  # further named targets, carried by name in Batch.targets
 
     def __post_init__(self) -> None:
         if self.target_kind == "integer" and not (self.num_classes and self.num_classes >= 2):
@@ -49,6 +68,34 @@ class DataSpec:
             raise ValueError(f"{self.inputs} inputs need in_shape of rank {expected_rank}, got {self.in_shape}")
         if self.inputs == "real" and (self.variable_length or self.target_level == "position"):
             raise ValueError("variable lengths and position-level targets need sequence or token inputs")
+        if len(set(self.target_names)) != len(self.target_names):
+            raise ValueError(f"target names must differ, got {self.target_names}")
+        for more in self.more_targets:
+            self.target(more.name)  # each is checked as a spec of its own
+
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        """Every target the data publishes, its first one first."""
+        return (self.target_name, *(t.name for t in self.more_targets))
+
+    def target(self, name: str) -> DataSpec:
+        """The spec of one target alone: what a head learning ``name`` is built for."""
+        if name == self.target_name:
+            return replace(self, more_targets=()) if self.more_targets else self
+        more = next((t for t in self.more_targets if t.name == name), None)
+        if more is None:
+            raise IncompatibleDataError(f"the data has no target {name!r}; its targets: {', '.join(self.target_names)}")
+        return replace(
+            self,
+            target_name=name,
+            target_kind=more.kind,
+            num_classes=more.num_classes,
+            target_dim=more.target_dim,
+            target_level=more.level,
+            target_mean=None,
+            target_std=None,
+            more_targets=(),
+        )
 
     @property
     def length(self) -> int | None:
@@ -62,6 +109,10 @@ class DataSpec:
         else:
             targets = f"continuous targets (target_dim={self.target_dim})"
         return targets if self.target_level == "sample" else f"{targets} per position"
+
+    def describe_targets(self) -> str:
+        """Every target by name, e.g. ``state: integer targets (5 classes) per position; mean: ...``."""
+        return "; ".join(f"{name}: {self.target(name).describe()}" for name in self.target_names)
 
     def describe_inputs(self) -> str:
         """One phrase for messages, e.g. ``token sequences (vocabulary 64, length up to 64)``."""

@@ -28,7 +28,8 @@ def draw(sampler: Sampler, n: int, seed: int) -> Batch:
 def test_batch_matches_the_published_spec(name: str) -> None:
     sampler = make(name)
     spec = sampler.spec
-    x, y, mask, target_mask, _ = draw(sampler, 33, 0)
+    batch = draw(sampler, 33, 0)
+    x, y, mask, target_mask = batch.x, batch.y, batch.mask, batch.target_mask
     assert x.shape == (33, *spec.in_shape)
     if spec.inputs == "tokens":
         assert x.dtype == torch.int64 and int(x.min()) >= 0 and int(x.max()) < spec.vocab_size
@@ -45,12 +46,30 @@ def test_batch_matches_the_published_spec(name: str) -> None:
         assert mask.shape == (33, spec.length) and mask[:, 0].all()
         assert torch.equal(mask, mask.cummin(1).values)  # real positions first, padding at the end
     assert target_mask is None or (spec.target_level == "position" and target_mask.shape == (33, spec.length))
+    assert set(batch.targets or {}) == set(spec.target_names[1:])  # every further target, by name
+    for name in spec.target_names[1:]:  # each shaped as its own spec says, as the first target is above
+        one, values = spec.target(name), batch.target(name).y
+        positions = (spec.length,) if one.target_level == "position" else ()
+        if one.target_kind == "integer":
+            assert values.shape == (33, *positions) and values.dtype == torch.int64
+            assert int(values.min()) >= 0 and int(values.max()) < one.num_classes
+        else:
+            assert values.shape == (33, *positions, one.target_dim) and values.dtype == torch.float32
+
+
+def tensors(batch: Batch) -> list[torch.Tensor | None]:
+    """Every field of a batch, the named targets one by one in name order."""
+    flat: list[torch.Tensor | None] = []
+    for field in batch:
+        flat += [field[k] for k in sorted(field)] if isinstance(field, dict) else [field]
+    return flat
 
 
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_same_seed_same_data_other_seed_other_data(name: str) -> None:
     a, b = make(name), make(name)
-    assert all(u is v is None or torch.equal(u, v) for u, v in zip(draw(a, 64, 1), draw(b, 64, 1), strict=True))
+    first, again = tensors(draw(a, 64, 1)), tensors(draw(b, 64, 1))
+    assert all(u is v is None or torch.equal(u, v) for u, v in zip(first, again, strict=True))
     assert not torch.equal(draw(a, 64, 1).x, draw(a, 64, 2).x)
 
 
@@ -95,7 +114,8 @@ def test_a_whole_batch_is_one_vectorised_call(name: str, monkeypatch: pytest.Mon
 
 def test_associative_recall_targets_are_the_values_bound_to_the_queried_keys() -> None:
     sampler = make("associative_recall", pairs=6, length=40)
-    x, y, _, target_mask, _ = draw(sampler, 200, 3)
+    batch = draw(sampler, 200, 3)
+    x, y, target_mask = batch.x, batch.y, batch.target_mask
     assert (target_mask.sum(1) == 6).all()  # every key queried once
     for tokens, targets, queried in zip(x, y, target_mask, strict=True):
         binding = dict(zip(tokens[0:12:2].tolist(), tokens[1:12:2].tolist(), strict=True))
@@ -117,7 +137,8 @@ def test_copy_number_states_are_segments_mostly_normal_and_depth_follows_the_sta
 
 def test_motif_counts_are_the_copies_in_the_real_positions() -> None:
     sampler = make("motif")
-    x, y, mask, _, _ = draw(sampler, 300, 1)
+    batch = draw(sampler, 300, 1)
+    x, y, mask = batch.x, batch.y, batch.mask
     motif = sampler.motif.tolist()
     for tokens, count, real in zip(x, y, mask, strict=True):
         sequence = tokens[real].tolist()

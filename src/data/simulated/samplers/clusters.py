@@ -6,7 +6,7 @@ import torch
 
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
-from src.data.spec import DataSpec
+from src.data.spec import DataSpec, Target
 
 
 class Clusters(Sampler):
@@ -15,6 +15,9 @@ class Clusters(Sampler):
     K isotropic Gaussian clusters in ``dim`` dimensions; centre k sits at ``k * spacing`` along a line. Because the
     centres are ordered along one direction, label k is "between" k-1 and k+1: the labels are ordinal, so they can be
     learned as categories or as a number.
+
+    Named targets, for several heads (``task=multi``): ``label`` (the first) and ``distance``, a continuous one:
+    the point's distance to its own centre.
     """
 
     def __init__(
@@ -40,10 +43,17 @@ class Clusters(Sampler):
     @property
     def spec(self) -> DataSpec:
         """Vectors of size dim; integer labels 0..K-1."""
-        return DataSpec(in_shape=(self.dim,), target_kind="integer", num_classes=self.num_classes)
+        return DataSpec(
+            in_shape=(self.dim,),
+            target_kind="integer",
+            num_classes=self.num_classes,
+            target_name="label",
+            more_targets=(Target("distance", "continuous", target_dim=1),),
+        )
 
     def sample(self, n: int, generator: torch.Generator) -> Batch:
         """Draw labels uniformly, then points around their centres."""
         y = torch.randint(self.num_classes, (n,), generator=generator)  # (n,)
-        x = self.centres[y] + self.noise * torch.randn(n, self.dim, generator=generator)  # (n, dim)
-        return Batch(x, y)
+        offsets = self.noise * torch.randn(n, self.dim, generator=generator)  # (n, dim)
+        x = self.centres[y] + offsets
+        return Batch(x, y, targets={"distance": offsets.norm(dim=1, keepdim=True)})  # (n, 1)

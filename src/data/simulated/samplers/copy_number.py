@@ -6,7 +6,7 @@ import torch
 
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
-from src.data.spec import DataSpec
+from src.data.spec import DataSpec, Target
 
 
 class CopyNumber(Sampler):
@@ -25,6 +25,11 @@ class CopyNumber(Sampler):
 
     ``level=sample`` keeps the same tracks but gives one target per sequence: its mean state, rounded (the transfer
     from a per-position backbone to a sample-level task).
+
+    Named targets, for several heads (``task=multi``): ``state`` (per position), ``mean`` (per sequence, the mean
+    state rounded), ``change`` (per position, 1 where the state differs from the previous position's) and ``ratio``
+    (per position, continuous: the copy ratio ``state / normal``, what a caller's log-ratio track estimates). The
+    first is ``state``, or ``mean`` with ``level=sample``.
     """
 
     def __init__(
@@ -61,12 +66,21 @@ class CopyNumber(Sampler):
     @property
     def spec(self) -> DataSpec:
         """Real sequences (length, channels); one integer state per position (or per sequence: the mean state)."""
+        state = Target("state", "integer", num_classes=self.num_states, level="position")
+        mean = Target("mean", "integer", num_classes=self.num_states, level="sample")
+        first, *more = (state, mean) if self.level == "position" else (mean, state)
         return DataSpec(
             in_shape=(self.length, self.channels),
             inputs="sequence",
             target_kind="integer",
             num_classes=self.num_states,
-            target_level="position" if self.level == "position" else "sample",
+            target_level=first.level,
+            target_name=first.name,
+            more_targets=(
+                *more,
+                Target("change", "integer", num_classes=2, level="position"),
+                Target("ratio", "continuous", target_dim=1, level="position"),
+            ),
         )
 
     def sample(self, n: int, generator: torch.Generator) -> Batch:
@@ -83,4 +97,10 @@ class CopyNumber(Sampler):
         rate = self.coverage * (y.float() + 0.05) / self.normal  # (n, L)
         rates = rate[..., None] * self.gains  # (n, L, C)
         x = torch.poisson(rates, generator=generator) / self.coverage  # (n, L, C)
-        return Batch(x, y if self.level == "position" else y.float().mean(1).round().long())
+        mean = y.float().mean(1).round().long()  # (n,)
+        change = torch.zeros_like(y)
+        change[:, 1:] = (y[:, 1:] != y[:, :-1]).long()  # (n, L) 1 where the state changes
+        more = {"change": change, "ratio": (y.float() / self.normal)[..., None]}  # ratio: (n, L, 1)
+        if self.level == "position":
+            return Batch(x, y, targets={"mean": mean, **more})
+        return Batch(x, mean, targets={"state": y, **more})

@@ -6,7 +6,7 @@ import torch
 
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
-from src.data.spec import DataSpec
+from src.data.spec import DataSpec, Target
 
 
 class Motif(Sampler):
@@ -16,6 +16,9 @@ class Motif(Sampler):
     ``length`` when they differ (padding with token 0 at the end, and a mask). Each sequence is cut into
     ``max_count`` equal slots of its own length and a copy goes into ``count`` of them, so copies never overlap.
     ``max_count=1`` is motif presence (classification); larger counts suit integer_regression as well.
+
+    Named targets, for several heads (``task=multi``): ``count`` (per sequence, the first) and ``site`` (per
+    position: 1 inside a copy of the motif, 0 elsewhere; padding never counts).
     """
 
     def __init__(
@@ -52,6 +55,8 @@ class Motif(Sampler):
             variable_length=self.min_length < self.length,
             target_kind="integer",
             num_classes=self.max_count + 1,
+            target_name="count",
+            more_targets=(Target("site", "integer", num_classes=2, level="position"),),
         )
 
     def sample(self, n: int, generator: torch.Generator) -> Batch:
@@ -72,4 +77,6 @@ class Motif(Sampler):
         x = x.scatter(1, positions.flatten(1), tokens.flatten(1))
         mask = torch.arange(self.length)[None, :] < lengths[:, None]  # (n, L)
         x = x.masked_fill(~mask, 0)
-        return Batch(x, count, mask=mask if self.min_length < self.length else None)
+        copies = chosen[..., None].expand(n, k, m).flatten(1).long()  # (n, k*M) 1 for the positions of a copy
+        site = torch.zeros_like(x).scatter(1, positions.flatten(1), copies)  # (n, L)
+        return Batch(x, count, mask=mask if self.min_length < self.length else None, targets={"site": site})
