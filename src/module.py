@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lightning.pytorch as pl
-import torch
 from torch import Tensor, nn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
-from torchmetrics import Metric
 
 from src.data.batch import Batch
 from src.speed import CheapHookNames
 from src.tasks.base import STAGES, Task
+from src.tasks.scores import EpochMean
+
+if TYPE_CHECKING:  # a run of one task never imports the multi-task modules
+    from src.tasks.multi import MultiTask
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
 SchedulerFactory = Callable[[Optimizer], LRScheduler | ReduceLROnPlateau]
-
-
-class EpochMean(Metric):
-    """The mean of per-batch means weighted by batch size; a NaN stays visible and nothing syncs per step.
-
-    torchmetrics' MeanMetric either checks every update for NaN (a host sync per step) or, with
-    ``nan_strategy="disable"``, drops the weights (torchmetrics 1.9): the last, short batch then counts as a full one.
-    """
-
-    full_state_update = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.add_state("total", default=torch.zeros(()), dist_reduce_fx="sum")  # float32: MPS has no float64
-        self.add_state("count", default=torch.zeros(()), dist_reduce_fx="sum")
-
-    def update(self, mean: Tensor, count: int) -> None:
-        """Add a batch of ``count`` samples whose mean is ``mean``."""
-        self.total += mean.detach().float() * count
-        self.count += count
-
-    def compute(self) -> Tensor:
-        """The mean over every sample seen (on every rank)."""
-        return self.total / self.count
 
 
 class TriadModule(CheapHookNames, pl.LightningModule):
@@ -56,7 +34,7 @@ class TriadModule(CheapHookNames, pl.LightningModule):
     def __init__(
         self,
         backbone: nn.Module,
-        task: Task,
+        task: Task | MultiTask,
         optimizer: OptimizerFactory,
         scheduler: SchedulerFactory | None = None,
         freeze_backbone: bool = False,
@@ -82,10 +60,8 @@ class TriadModule(CheapHookNames, pl.LightningModule):
         return self.task(self.backbone(x, mask), mask)
 
     def _step(self, batch: Batch, stage: str) -> Tensor:
-        out, y = self.task.scored(self(batch.x, batch.mask), batch)  # the rows that count: samples or positions
-        loss = self.task.loss(out, y)
-        self.task.update_metrics(stage, out, y)
-        getattr(self, f"{stage}_loss").update(loss.detach(), len(y))
+        loss, rows = self.task.step(self(batch.x, batch.mask), batch, stage)  # over the samples or positions that count
+        getattr(self, f"{stage}_loss").update(loss.detach(), rows)
         return loss
 
     def training_step(self, batch: Batch, batch_idx: int) -> Tensor:
@@ -111,10 +87,9 @@ class TriadModule(CheapHookNames, pl.LightningModule):
         without ``sync_dist``. Nothing is logged from the steps, so no rank meets a collective that another rank
         does not (a rank-0-only progress bar reading synced values would otherwise deadlock the ranks).
         """
-        metrics, loss = self.task.metrics(stage), getattr(self, f"{stage}_loss")
+        loss = getattr(self, f"{stage}_loss")
         self.log(f"{stage}/loss", loss.compute(), prog_bar=True)
-        self.log_dict(metrics.compute(), prog_bar=stage == "val")
-        metrics.reset()
+        self.log_dict(self.task.epoch_metrics(stage), prog_bar=stage == "val")
         loss.reset()
 
     def on_train_epoch_end(self) -> None:

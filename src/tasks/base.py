@@ -115,6 +115,20 @@ class Task(nn.Module, ABC):
         """The metric collection of ``stage`` (train, val or test)."""
         return getattr(self, f"{stage}_metrics")
 
+    def step(self, out: Tensor, batch: Batch, stage: str) -> tuple[Tensor, int]:
+        """One step of ``stage``: the loss over the rows that count, how many there were; the metrics see them too."""
+        out, y = self.scored(out, batch)
+        loss = self.loss(out, y)
+        self.update_metrics(stage, out, y)
+        return loss, len(y)
+
+    def epoch_metrics(self, stage: str) -> dict[str, Tensor]:
+        """The epoch's metrics of ``stage`` (``val/acc``...), computed once, then reset for the next epoch."""
+        metrics = self.metrics(stage)
+        values = metrics.compute()
+        metrics.reset()
+        return values
+
     def update_metrics(self, stage: str, out: Tensor, y: Tensor) -> None:
         """Accumulate one step's scored rows; nothing is computed or synchronised here."""
         self.metrics(stage).update(*self.metric_inputs(out, y))

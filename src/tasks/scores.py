@@ -74,3 +74,27 @@ class ValueScores(Metric):
     def compute(self) -> dict[str, Tensor]:
         """The two figures."""
         return {"mae": self.abs_error / self.seen, "acc": self.right / self.seen}
+
+
+class EpochMean(Metric):
+    """The mean of per-batch means weighted by batch size; a NaN stays visible and nothing syncs per step.
+
+    torchmetrics' MeanMetric either checks every update for NaN (a host sync per step) or, with
+    ``nan_strategy="disable"``, drops the weights (torchmetrics 1.9): the last, short batch then counts as a full one.
+    """
+
+    full_state_update = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_state("total", default=torch.zeros(()), dist_reduce_fx="sum")  # float32: MPS has no float64
+        self.add_state("count", default=torch.zeros(()), dist_reduce_fx="sum")
+
+    def update(self, mean: Tensor, count: int) -> None:
+        """Add a batch of ``count`` samples whose mean is ``mean``."""
+        self.total += mean.detach().float() * count
+        self.count += count
+
+    def compute(self) -> Tensor:
+        """The mean over every sample seen (on every rank)."""
+        return self.total / self.count
