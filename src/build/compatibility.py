@@ -20,16 +20,25 @@ from src.tasks.heads import pooling
 KIND_NAMES = {"real": "fixed-shape real inputs", "sequence": "real sequences", "tokens": "token sequences"}
 
 
-def check_task(task: type, spec: DataSpec) -> None:
-    """A task that cannot learn the data's targets: one message naming the tasks that would."""
+def check_task(task: type, spec: DataSpec, key: str = "task") -> None:
+    """A task that cannot learn the data's targets: one message naming the tasks that would.
+
+    ``key``: the override that chose it, ``task`` or, for a head of ``task=multi``, ``task@task.heads.<name>``.
+    """
     try:
         task.check(spec)  # type: ignore[attr-defined]
     except IncompatibleDataError as err:
-        fitting = ", ".join(f"task={name}" for name in fitting_options("task", lambda c: c.fits(spec)))
+        fitting = ", ".join(f"{key}={name}" for name in fitting_options("task", lambda c: c.fits(spec)))
+        what = "this data" if key == "task" else f"target {spec.target_name}"
         raise IncompatibleDataError(
-            f"task={choice('task') or task.__name__} does not fit data={data_choice()}: {err}.\n"
-            f"  Tasks that fit this data: {fitting or 'none of the shipped tasks'}."
+            f"{key}={choice(key) or task.__name__} does not fit {_on(key, spec)}data={data_choice()}: {err}.\n"
+            f"  Tasks that fit {what}: {fitting or 'none of the shipped tasks'}."
         ) from err
+
+
+def _on(key: str, spec: DataSpec) -> str:
+    """``target <name> of `` for a head (its own target), nothing for the run's one task."""
+    return "" if key == "task" else f"target {spec.target_name} of "
 
 
 def refusal(backbone: type, spec: DataSpec) -> str | None:
@@ -69,19 +78,20 @@ def check_backbone(backbone: type, spec: DataSpec) -> None:
     )
 
 
-def check_levels(pool: str, task: type, backbone: type, spec: DataSpec) -> None:
+def check_levels(pool: str, task: type, backbone: type, spec: DataSpec, key: str = "task") -> None:
     """Per-sample features with per-position targets, or a pool where nothing is pooled: one message with the fix."""
     try:
         pooling(pool, backbone.features, spec)  # type: ignore[attr-defined]
     except IncompatibleDataError as err:
         if pool != "auto":
-            fix = "leave task.pool=auto (nothing needs pooling here)"
+            fix = f"leave {key.partition('@')[2] or key}.pool=auto (nothing needs pooling here)"
         else:
             per_position = fitting_options("backbone", lambda c: getattr(c, "features", None) == "position")
             fix = "choose a backbone with features per position: " + ", ".join(f"backbone={n}" for n in per_position)
         chosen = choice("backbone") or backbone.__name__
         raise IncompatibleDataError(
-            f"backbone={chosen} with task={choice('task') or task.__name__} on data={data_choice()}: {err}.\n"
+            f"backbone={chosen} with {key}={choice(key) or task.__name__} on {_on(key, spec)}data={data_choice()}: "
+            f"{err}.\n"
             f"  Fix: {fix}."
         ) from err
 

@@ -11,7 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from src.build.compatibility import check_backbone, check_built, check_levels, check_task, choice
 from src.data.spec import DataSpec
-from src.errors import TriadError
+from src.errors import IncompatibleDataError, TriadError
 from src.module import TriadModule
 from src.runs.checkpoints import load_matching, read_checkpoint, run_config
 
@@ -42,17 +42,17 @@ def build_triad(
         datamodule.load_state_dict(checkpoint[type(datamodule).__qualname__])
     spec: DataSpec = datamodule.spec
     log.info(f"Data spec: {spec.describe_inputs()}, {spec.describe()}")
-    task_class, backbone_class = get_class(cfg.task._target_), get_class(cfg.backbone._target_)
-    check_task(task_class, spec)
+    backbone_class = get_class(cfg.backbone._target_)
+    for key, head in heads_of(cfg.task).items():
+        check_task(get_class(head._target_), head_spec(key, cfg.task, spec), key)
     check_backbone(backbone_class, spec)
-    check_levels(cfg.task.pool, task_class, backbone_class, spec)
+    for key, head in heads_of(cfg.task).items():
+        check_levels(head.pool, get_class(head._target_), backbone_class, head_spec(key, cfg.task, spec), key)
     log.info(f"Backbone: <{cfg.backbone._target_}>")
     tokens = {"vocab_size": spec.vocab_size} if spec.inputs == "tokens" else {}  # the embedding is the backbone's
     backbone = construct(cfg.backbone, "backbone", in_shape=tuple(spec.in_shape), **tokens)
     check_built(backbone, choice("backbone") or backbone_class.__name__)
-    # The task is whole once constructed: its head and metrics are sized from the backbone's features and the spec.
-    task = construct(cfg.task, "task", in_dim=backbone.out_dim, spec=spec, features=backbone_class.features)
-    log.info(f"Task: <{cfg.task._target_}> with decoder {type(task.decoder).__name__}({backbone.out_dim} -> ...)")
+    task = make_task(cfg.task, spec, backbone.out_dim, backbone_class.features)
     if backbone_ckpt:
         state = read_checkpoint(backbone_ckpt)["state_dict"]
         load_matching(backbone, state, "backbone.", f"backbone_ckpt={backbone_ckpt}")
@@ -66,6 +66,45 @@ def build_triad(
     )
     check_optimizer(module)
     return datamodule, module
+
+
+def heads_of(task: DictConfig) -> dict[str, DictConfig]:
+    """Each task the run trains, by the override that chooses it: ``task``, or ``task@task.heads.<name>`` per head."""
+    if "heads" not in task:
+        return {"task": task}
+    return {f"task@task.heads.{name}": head for name, head in (task.heads or {}).items()}
+
+
+def head_spec(key: str, task: DictConfig, spec: DataSpec) -> DataSpec:
+    """The spec that the task chosen by ``key`` learns: the data's, or for a head, its target's alone."""
+    if key == "task":
+        return spec
+    from src.tasks.multi import head_target, unknown_target  # a run of one task never imports the multi-task modules
+
+    name = key.rpartition(".")[2]
+    target = head_target(name, task.targets or {})
+    if target not in spec.target_names:
+        raise IncompatibleDataError(f"{key}: {unknown_target(name, target, spec)}")
+    return spec.target(target)
+
+
+def make_task(node: DictConfig, spec: DataSpec, in_dim: int, features: str) -> Any:
+    """The task, whole once constructed: head(s) and metrics sized from the backbone's features and the spec.
+
+    A task of several heads (``task=multi``) gets each head built as a task on its own target, and its weighting.
+    """
+    made = {
+        key: construct(head, key, in_dim=in_dim, spec=head_spec(key, node, spec), features=features)
+        for key, head in heads_of(node).items()
+    }
+    for key, task in made.items():
+        name, decoder = f"{type(task).__module__}.{type(task).__qualname__}", type(task.decoder).__name__
+        log.info(f"Task: {key}=<{name}> with decoder {decoder}({in_dim} -> ...)")
+    if "task" in made:
+        return made["task"]
+    heads = {key.rpartition(".")[2]: task for key, task in made.items()}
+    weighting = construct(node.weighting, "task/weighting", heads=list(heads))
+    return construct(node, "task", spec=spec, heads=heads, weighting=weighting)
 
 
 def construct(node: DictConfig, group: str, **wired: Any) -> Any:
