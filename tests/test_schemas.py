@@ -18,6 +18,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from schemas.signature import SchemaError
 from schemas.store import DeferredNode, groups, options, schema, target_of
+from src.build.triad import make_task
 from src.data.spec import DataSpec
 from tests.helpers import CONFIGS, compose_cfg, selecting
 
@@ -57,9 +58,11 @@ def build(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     if node is None:  # an option that switches its group off (scheduler=none)
         return []
     cls = get_object(node._target_)
+    if group == "task":  # as the build makes it: one task, or each head of a task of several, and its weighting
+        return [(node._target_, make_task(node, SPECS[(cls.accepts or ("integer",))[0]], 4, "position"))]
     wired: dict[str, Any] = {
         "backbone": {"in_shape": (1, 8, 8)} if "real" in getattr(cls, "inputs", ()) else {"in_shape": (12,)},
-        "task": {"in_dim": 4, "spec": SPECS[getattr(cls, "accepts", ("integer",))[0]], "features": "position"},
+        "task/weighting": {"heads": ["target", "other"]},
         "trainer": {"logger": False},
     }.get(group, {})
     if group == "backbone" and "tokens" in cls.inputs:
@@ -70,6 +73,11 @@ def build(group: str, cfg: DictConfig) -> list[tuple[str, object]]:
     if group == "scheduler":
         built = built(torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1))
     return [(node._target_, built)]
+
+
+def fields(schema: type) -> set[str]:
+    """The field names of a schema."""
+    return {f.name for f in dataclasses.fields(schema)}
 
 
 def starts_from_another_run(group: str, name: str) -> bool:
@@ -87,6 +95,8 @@ def test_every_option_composes_resolves_and_builds(
     group: str, name: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     overrides = selecting(group, name)
+    if any("heads" in fields(options("task")[o.partition("=")[2]]) for o in overrides if o.startswith("task=")):
+        overrides.append(f"+task@task.heads.target={next(iter(options('task')))}")  # a task of heads needs one
     if starts_from_another_run(group, name):  # the source runs are trained once per session (tests/conftest.py)
         overrides.append(f"paths.log_dir={request.getfixturevalue('source_logs')}")
     cfg = compose_cfg("train", overrides, tmp_path)
@@ -118,7 +128,8 @@ def test_every_composition_says_what_it_is_and_how_to_run_it(option: Path) -> No
 @pytest.mark.parametrize("cls", own_schemas(), ids=lambda c: c.__name__)
 def test_a_schema_read_from_source_is_the_signature_python_reads(cls: type) -> None:
     """Names and defaults as ``inspect`` gives them: the source reading (no import) agrees with Python's own."""
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("_target_", "_partial_", "defaults")}
+    hydras = ("_target_", "_partial_", "_recursive_", "defaults")  # Hydra's keys, not the class's
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in hydras}
     target = get_object(str(target_of(cls)))
     params = dict(inspect.signature(target).parameters)
     for kind in (inspect.Parameter.VAR_KEYWORD,):  # **common: the base class's arguments, as the schema reads them
@@ -184,8 +195,10 @@ def preset_values(node: object, prefix: str = "") -> dict[str, object]:
 def test_a_preset_states_only_values_that_differ_from_the_defaults(option: Path, tmp_path: Path) -> None:
     """A preset repeats no default: with the same group choices, each value it states is a change."""
     raw = OmegaConf.to_container(OmegaConf.load(CONFIGS / option), resolve=False)
-    choices = [
-        f"{key.removeprefix('override /')}={value}" for entry in raw.get("defaults", []) for key, value in entry.items()
+    choices = [  # an entry that adds a config (a head of task=multi) is added with +
+        f"{key.removeprefix('override /')}={value}" if key.startswith("override") else f"+{key.lstrip('/')}={value}"
+        for entry in raw.get("defaults", [])
+        for key, value in entry.items()
     ]
     defaults = OmegaConf.to_container(compose_cfg("train", choices, tmp_path), resolve=False)
     for key, value in preset_values(raw).items():

@@ -1,0 +1,111 @@
+"""Several heads on one backbone through the real entry point: every head on every kind and level of target."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import torch
+from hydra.utils import instantiate
+
+from schemas.store import options as stored
+from src import train
+from src.data.spec import DataSpec
+from tests.backbones.conftest import BACKBONES, backbone_class
+from tests.helpers import fast_train_cfg
+from tests.test_train import TASKS, takes, task_class
+
+SPECS = {name: instantiate(schema).spec for name, schema in stored("data/sampler").items()}
+
+
+def kinds_and_levels() -> list[tuple[str, str]]:
+    """(sampler, target): for every (target kind, level) some sampler publishes, the first target of that kind."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for sampler, spec in SPECS.items():
+        for name in spec.target_names:
+            one = spec.target(name)
+            found.setdefault((one.target_kind, one.target_level), (sampler, name))
+    return list(found.values())
+
+
+def backbone_for(spec: DataSpec) -> str:
+    """A backbone that takes the data, with features per position where the data is a sequence (any level fits)."""
+    per_position = spec.inputs != "real"
+    return next(
+        b
+        for b in BACKBONES
+        if takes(backbone_class(b), spec) and (backbone_class(b).features == "position") == per_position
+    )
+
+
+def first_fitting(spec: DataSpec) -> str:
+    """The first task of one target that learns ``spec``'s target (the rule stated here, over ``accepts``)."""
+    return next(t for t in TASKS if spec.target_kind in task_class(t).accepts)
+
+
+COMBOS = [(sampler, target, task) for sampler, target in kinds_and_levels() for task in TASKS]
+
+
+def fits(sampler: str, target: str, task: str) -> bool:
+    return SPECS[sampler].target(target).target_kind in task_class(task).accepts
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [pytest.param(c, marks=[pytest.mark.train] if fits(*c) else []) for c in COMBOS],
+    ids=lambda c: "+".join(c),
+)
+def test_every_head_on_every_kind_and_level_of_target_trains_or_fails_before_training(
+    combo: tuple[str, str, str], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The head under test, beside a head on the data's first target (when it learns another one)."""
+    sampler, target, task = combo
+    spec = SPECS[sampler]
+    heads = [f"+task@task.heads.{target}={task}"]
+    if target != spec.target_name:
+        heads.append(f"+task@task.heads.{spec.target_name}={first_fitting(spec.target(spec.target_name))}")
+    chosen = [f"data/sampler={sampler}", f"backbone={backbone_for(spec)}", "task=multi", *heads]
+    cfg = fast_train_cfg([*chosen, "trainer.fast_dev_run=true"], tmp_path)
+    if fits(sampler, target, task):
+        value = train.main(cfg)
+        assert value is not None and value == value  # the total validation loss was logged (not NaN)
+        return
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(cfg)
+    err = capsys.readouterr().err
+    fitting = ", ".join(f"task@task.heads.{target}={t}" for t in TASKS if fits(sampler, target, t))
+    expected = [
+        f"task@task.heads.{target}={task} does not fit target {target}",
+        f"Tasks that fit target {target}: {fitting}.",
+    ]
+    assert exit_info.value.code == 2 and all(part in err for part in expected) and "Traceback" not in err, err
+    assert not list(tmp_path.rglob("*.ckpt"))
+
+
+def test_one_heads_task_is_swapped_by_one_word(tmp_path: Path) -> None:
+    cfg = fast_train_cfg(["experiment=copy_number_heads", "task@task.heads.mean=classification"], tmp_path)
+    assert cfg.task.heads.mean._target_.endswith(".Classification")
+    assert cfg.task.heads.state._target_.endswith(".Classification")  # the other head is as the preset has it
+    assert cfg.task.monitor == "val/state/acc"
+
+
+@pytest.mark.train
+def test_learned_weights_reach_the_checkpoint_and_every_head_reaches_metrics_csv(tmp_path: Path) -> None:
+    overrides = [
+        "experiment=copy_number_heads",
+        "task/weighting=uncertainty",
+        "data.num_train=512",
+        "trainer.max_epochs=2",
+    ]
+    value = train.main(fast_train_cfg([*overrides, "data.num_val=256", "data.num_test=256"], tmp_path))
+    checkpoint = torch.load(tmp_path / "checkpoints" / "best.ckpt", map_location="cpu", weights_only=True)
+    log_variance = checkpoint["state_dict"]["task.weighting.log_variance"]
+    assert log_variance.shape == (2,) and bool((log_variance != 0).all())  # they moved from their start, 0
+    monitors = [state.get("monitor") for key, state in checkpoint["callbacks"].items() if "ModelCheckpoint" in key]
+    assert "val/state/acc" in monitors  # the best checkpoint follows the head's metric the preset monitors
+    with (tmp_path / "metrics.csv").open() as handle:
+        header = next(csv.reader(handle))
+    for name in ("val/state/acc", "val/mean/mae", "train/state/weight", "train/mean/loss", "val/loss", "test/mean/mae"):
+        assert name in header, name
+    assert 0 < value <= 1  # the optimized metric is the monitored one: val/state/acc
