@@ -29,6 +29,7 @@ from src.errors import DivergedError
 from src.loggers import MetricsCSVLogger
 from src.runs.folder import atomic_write
 from src.runs.metrics import curves as read_curves
+from src.runs.metrics import read_rows
 
 log = logging.getLogger(__name__)
 
@@ -118,16 +119,19 @@ class ForwardStopSignal(pl.Callback):
 
 
 def plot_curves(metrics_csv: Path, monitor: str, out: Path) -> Path:
-    """Train/val loss and the monitored metric against the epoch, as a two-panel PNG."""
+    """Train/val loss (and each head's, for several heads) and the monitored metric against the epoch, in a PNG."""
     from matplotlib.figure import Figure  # no pyplot: no display backend, no global figure state
 
-    curves = read_curves(metrics_csv, ["train/loss", "val/loss", monitor])
+    losses = ["train/loss", "val/loss"]
+    losses += [n for n in read_rows(metrics_csv)[0] if n.count("/") == 2 and n.endswith("/loss") and n[:4] != "test"]
+    curves = read_curves(metrics_csv, [*losses, monitor])
     fig = Figure(figsize=(10, 4))
     loss_ax, metric_ax = fig.subplots(1, 2)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.25)  # fixed: a layout engine costs 2x
-    for name in ("train/loss", "val/loss"):
+    for name in losses:  # the total solid, each head's dashed
         if curves[name]:
-            loss_ax.plot(*zip(*curves[name], strict=True), marker="o", label=name)
+            style = "-" if name.count("/") == 1 else "--"
+            loss_ax.plot(*zip(*curves[name], strict=True), style, marker="o", label=name)
     loss_ax.set(xlabel="epoch", ylabel="loss", title="loss")
     loss_ax.legend()
     if curves[monitor]:

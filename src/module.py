@@ -87,9 +87,10 @@ class TriadModule(CheapHookNames, pl.LightningModule):
         without ``sync_dist``. Nothing is logged from the steps, so no rank meets a collective that another rank
         does not (a rank-0-only progress bar reading synced values would otherwise deadlock the ranks).
         """
-        loss = getattr(self, f"{stage}_loss")
-        self.log(f"{stage}/loss", loss.compute(), prog_bar=True)
-        self.log_dict(self.task.epoch_metrics(stage), prog_bar=stage == "val")
+        loss, metrics = getattr(self, f"{stage}_loss"), self.task.epoch_metrics(stage)
+        total = metrics.pop(f"{stage}/loss", None)  # several heads: their epoch losses, weighted (exact under DDP)
+        self.log(f"{stage}/loss", loss.compute() if total is None else total, prog_bar=True)
+        self.log_dict(metrics, prog_bar=stage == "val")
         loss.reset()
 
     def on_train_epoch_end(self) -> None:

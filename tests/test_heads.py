@@ -12,8 +12,10 @@ from hydra.utils import instantiate
 from schemas.store import options as stored
 from src import train
 from src.data.spec import DataSpec
+from src.runs.checkpoints import read_checkpoint
+from src.runs.metrics import rows, stage_values
 from tests.backbones.conftest import BACKBONES, backbone_class
-from tests.helpers import fast_train_cfg
+from tests.helpers import fast_train_cfg, run_cli
 from tests.test_train import TASKS, takes, task_class
 
 SPECS = {name: instantiate(schema).spec for name, schema in stored("data/sampler").items()}
@@ -109,3 +111,88 @@ def test_learned_weights_reach_the_checkpoint_and_every_head_reaches_metrics_csv
     for name in ("val/state/acc", "val/mean/mae", "train/state/weight", "train/mean/loss", "val/loss", "test/mean/mae"):
         assert name in header, name
     assert 0 < value <= 1  # the optimized metric is the monitored one: val/state/acc
+
+
+SMALL = [
+    "data.sampler.length=32",
+    "data.num_train=128",
+    "data.num_val=64",
+    "data.num_test=64",
+    "data.batch_size=32",
+    "task/weighting=dwa",
+]
+
+
+@pytest.mark.train
+def test_two_heads_predict_evaluate_resume_exactly_and_transfer_both_ways(tmp_path: Path) -> None:
+    env = {"LOG_DIR": str(tmp_path / "logs")}
+    straight, run = tmp_path / "straight", tmp_path / "run"
+    heads = ["experiment=copy_number_heads", *SMALL]
+    assert run_cli("src.train", *heads, "trainer.max_epochs=3", f"hydra.run.dir={straight}", env=env).returncode == 0
+    assert run_cli("src.train", *heads, "trainer.max_epochs=2", f"hydra.run.dir={run}", env=env).returncode == 0
+    result = run_cli("src.train", f"resume={run}", "trainer.max_epochs=3", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected, got = rows(straight / "metrics.csv"), rows(run / "metrics.csv")
+    assert [r.keys() for r in got] == [r.keys() for r in expected]  # every head's metrics and weights, every epoch
+    assert [list(r.values()) for r in got] == [pytest.approx(list(r.values()), abs=1e-6) for r in expected]
+    weights = [
+        read_checkpoint(r / "checkpoints" / "last.ckpt")["state_dict"]["task.weighting.weights"]
+        for r in (straight, run)
+    ]
+    assert torch.allclose(*weights) and not torch.equal(weights[0], torch.ones(2))  # DWA's weights moved, and replayed
+
+    output = tmp_path / "predictions.csv"
+    result = run_cli("src.predict", f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", f"output={output}", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with (tmp_path / "predictions.mean.csv").open() as handle:
+        assert len(list(csv.DictReader(handle))) == 64  # per track: one row per test sequence
+    with (tmp_path / "predictions.state.csv").open() as handle:
+        state = list(csv.DictReader(handle))
+    assert len(state) == 64 * 32 and list(state[0])[:4] == ["id", "position", "target", "pred"]  # per position
+    assert not output.exists()  # several heads: a file each, named after the head
+
+    evaluated = tmp_path / "eval"
+    result = run_cli(
+        "src.eval", f"ckpt_path={run / 'checkpoints' / 'best.ckpt'}", f"hydra.run.dir={evaluated}", env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {"test/state/acc", "test/mean/mae", "test/loss"} <= set(stage_values(evaluated / "metrics.csv", "test"))
+
+    source = read_checkpoint(run / "checkpoints" / "best.ckpt")["state_dict"]
+    single, back = tmp_path / "single", tmp_path / "back"
+    one = ["experiment=copy_number", *SMALL[:-1], "trainer.max_epochs=1", "freeze_backbone=true"]
+    result = run_cli("src.train", *one, f"backbone_ckpt={run / 'checkpoints' / 'best.ckpt'}", f"hydra.run.dir={single}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert same_backbone(source, read_checkpoint(single / "checkpoints" / "last.ckpt")["state_dict"])
+    probe = [
+        *heads,
+        "trainer.max_epochs=1",
+        "freeze_backbone=true",
+        f"backbone_ckpt={single / 'checkpoints' / 'last.ckpt'}",
+    ]
+    result = run_cli("src.train", *probe, f"hydra.run.dir={back}", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert same_backbone(source, read_checkpoint(back / "checkpoints" / "last.ckpt")["state_dict"])
+
+
+def same_backbone(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    """Whether two state dicts hold the same backbone, tensor for tensor."""
+    keys = [k for k in a if k.startswith("backbone.")]
+    return (
+        bool(keys)
+        and keys == [k for k in b if k.startswith("backbone.")]
+        and all(torch.equal(a[k], b[k]) for k in keys)
+    )
+
+
+@pytest.mark.train
+@pytest.mark.parametrize("weighting", list(stored("task/weighting")))
+def test_every_weighting_trains_under_mixed_precision(weighting: str, tmp_path: Path) -> None:
+    chosen = [
+        "experiment=copy_number_heads",
+        f"task/weighting={weighting}",
+        "trainer.precision=bf16-mixed",
+        *SMALL[:-1],
+    ]
+    value = train.main(fast_train_cfg([*chosen, "trainer.max_epochs=2"], tmp_path))
+    assert value is not None and 0 <= value <= 1  # val/state/acc, finite

@@ -1,4 +1,8 @@
-"""Write post-processed predictions, one row per sample (or per position that counts), to CSV."""
+"""Write post-processed predictions, one row per sample (or per position that counts), to CSV.
+
+A run of several heads (``task=multi``) writes one file per head beside ``output``, named after it
+(``predictions.state.csv``), each as a run of that head's task alone would write it.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,22 @@ def check_new(path: str) -> None:
     """Predictions never replace a file: an existing ``output`` stops the command before any work."""
     if Path(path).exists():
         raise TriadError(f"output={path} exists: predictions never replace a file. Name another output=, or move it.")
+
+
+def prediction_files(output: str, heads: list[str]) -> list[Path]:
+    """The files a prediction writes: ``output``, or for several heads one per head beside it."""
+    path = Path(output)
+    return [path.with_name(f"{path.stem}.{head}{path.suffix}") for head in heads] if heads else [path]
+
+
+def write_predictions(batches: list[dict], output: str, heads: list[str]) -> list[Path]:
+    """Every batch's prediction columns to ``prediction_files``: one file, or each head's rows to its own."""
+    if not heads:
+        return [write_csv(batches, output)]
+    return [
+        write_csv([b[head] for b in batches], str(path))
+        for head, path in zip(heads, prediction_files(output, heads), strict=True)
+    ]
 
 
 def write_csv(batches: list[dict[str, Tensor]], path: str) -> Path:

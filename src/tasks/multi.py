@@ -103,7 +103,11 @@ class MultiTask(nn.Module):
         return (self.weights * terms).sum(), len(batch.x)
 
     def epoch_metrics(self, stage: str) -> dict[str, Tensor]:
-        """Each head's loss and metrics under its name; after training epochs, its weight, which then moves on."""
+        """Each head's loss and metrics under its name, and the total: its epoch losses, weighted.
+
+        The total (``val/loss``) weighs the heads' epoch losses, so it is the same on one process and under DDP,
+        where a mean of the steps' totals is not. After training epochs, each head's weight, which then moves on.
+        """
         values: dict[str, Tensor] = {}
         means = []
         for name, head in self.heads.items():
@@ -112,22 +116,19 @@ class MultiTask(nn.Module):
             loss.reset()
             values[f"{stage}/{name}/loss"] = means[-1]
             values |= {f"{stage}/{name}/{key.partition('/')[2]}": v for key, v in head.epoch_metrics(stage).items()}
+        with torch.no_grad():  # the total of the epoch's losses: exact under DDP, where a mean of step totals is not
+            values[f"{stage}/loss"] = (self.weights * self.weighting(torch.stack(means))).sum()
         if stage == "train":  # the weights this epoch was trained with; the weighting then sees the epoch's losses
             factors = self.weighting.factors().to(self.weights.device) * self.weights
             values |= {f"train/{name}/weight": factor for name, factor in zip(self.heads, factors, strict=True)}
             self.weighting.epoch_end(torch.stack(means))
         return values
 
-    def prediction_rows(self, out: dict[str, Tensor], batch: Batch) -> dict[str, Tensor]:
-        """Each head's prediction columns, prefixed with its name (``state/pred``); heads of one level only."""
-        levels = {self.heads[name].spec.target_level for name in self.heads}
-        if len(levels) > 1:
-            raise TriadError("predictions of heads at both levels (per sample and per position) are not written yet")
-        rows: dict[str, Tensor] = {}
-        for name, head in self.heads.items():
-            columns = head.prediction_rows(out[name], batch.target(self.picks[name]))
-            rows |= {key if key in ("id", "position") else f"{name}/{key}": value for key, value in columns.items()}
-        return rows
+    def prediction_rows(self, out: dict[str, Tensor], batch: Batch) -> dict[str, dict[str, Tensor]]:
+        """Each head's prediction columns, by head: its rows are its own (per sample, or per position that counts)."""
+        return {
+            name: head.prediction_rows(out[name], batch.target(self.picks[name])) for name, head in self.heads.items()
+        }
 
 
 def head_target(name: str, targets: Mapping[str, str]) -> str:

@@ -113,7 +113,7 @@ def test_every_head_logs_its_loss_and_metrics_under_its_name(name: str) -> None:
         for seed in range(2):
             task.step(task(torch.randn(6, 16, DIM)), batch(seed=seed), stage)
         values = task.epoch_metrics(stage)
-        expected = {f"{stage}/state/{m}" for m in ("loss", "acc", "f1", "mae")}
+        expected = {f"{stage}/loss"} | {f"{stage}/state/{m}" for m in ("loss", "acc", "f1", "mae")}
         expected |= {f"{stage}/mean/{m}" for m in ("loss", "acc", "mae")}
         expected |= {"train/state/weight", "train/mean/weight"} if stage == "train" else set()
         assert set(values) == expected and all(torch.isfinite(v) for v in values.values())
