@@ -25,6 +25,8 @@ class Target:
     num_classes: int | None = None  # integer targets
     target_dim: int | None = None  # continuous targets
     level: Level = "sample"
+    mean: tuple[float, ...] | None = None  # continuous targets: their statistics, when the data knows them
+    std: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,8 @@ class DataSpec:
             num_classes=more.num_classes,
             target_dim=more.target_dim,
             target_level=more.level,
-            target_mean=None,
-            target_std=None,
+            target_mean=more.mean,
+            target_std=more.std,
             more_targets=(),
         )
 

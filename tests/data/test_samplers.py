@@ -146,3 +146,16 @@ def test_motif_counts_are_the_copies_in_the_real_positions() -> None:
         assert found == int(count)
         assert not tokens[~real].any()  # padding is token 0
     assert set(y.tolist()) == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_published_target_statistics_are_those_of_the_samples(name: str) -> None:
+    sampler = make(name)
+    batch, spec = draw(sampler, 20000, 5), sampler.spec
+    for target in spec.target_names:
+        one = spec.target(target)
+        if one.target_mean is None:
+            continue
+        values = batch.target(None if target == spec.target_name else target).y.float()
+        assert values.mean(0).tolist() == pytest.approx(list(one.target_mean), rel=0.02), target
+        assert values.std(0).tolist() == pytest.approx(list(one.target_std), rel=0.05), target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from src.data.batch import Batch
@@ -17,7 +19,8 @@ class Clusters(Sampler):
     learned as categories or as a number.
 
     Named targets, for several heads (``task=multi``): ``label`` (the first) and ``distance``, a continuous one:
-    the point's distance to its own centre.
+    the point's distance to its own centre. Its statistics are known (``noise`` times a chi distribution with
+    ``dim`` degrees of freedom), so that a regression head standardises it as it would file data's targets.
     """
 
     def __init__(
@@ -42,13 +45,15 @@ class Clusters(Sampler):
 
     @property
     def spec(self) -> DataSpec:
-        """Vectors of size dim; integer labels 0..K-1."""
+        """Vectors of size dim; integer labels 0..K-1; the distance to the centre, with its mean and deviation."""
+        chi = math.sqrt(2) * math.exp(math.lgamma((self.dim + 1) / 2) - math.lgamma(self.dim / 2))  # E|N(0, I_dim)|
+        mean, std = self.noise * chi, self.noise * math.sqrt(max(self.dim - chi**2, 0.0))
         return DataSpec(
             in_shape=(self.dim,),
             target_kind="integer",
             num_classes=self.num_classes,
             target_name="label",
-            more_targets=(Target("distance", "continuous", target_dim=1),),
+            more_targets=(Target("distance", "continuous", target_dim=1, mean=(mean,), std=(std,)),),
         )
 
     def sample(self, n: int, generator: torch.Generator) -> Batch:
