@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
 from src.data.files.getters import Record
-from src.data.files.labels import class_count
+from src.data.files.labels import class_count, first, further_targets
 from src.data.files.layout import Layout
 from src.data.files.order import EvalSampleOrder, FileSampleOrder
 from src.data.files.readers import Reader
@@ -57,6 +57,9 @@ class FileDataModule(SplitDataModule):
         on_bad_file: str = "raise",  # raise: stop, naming the file | skip: read every file once, leave bad out
         pin_memory: bool = False,
         persistent_workers: bool = True,  # keep workers alive between epochs (with num_workers > 0)
+        # Further named targets, for several heads (task=multi): name -> its classes (an integer target) or null
+        # (a continuous one), read by the getter (datagetter.more_columns) or the reader (reader.more_keys).
+        more_targets: Mapping[str, int | None] | None = None,
         **loading: Any,  # batch_size, num_workers: see SplitDataModule
     ) -> None:
         super().__init__(**loading)
@@ -75,6 +78,7 @@ class FileDataModule(SplitDataModule):
         self.normalize, self.cache = normalize, cache
         self.on_bad_file = on_bad_file
         self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
+        self.more_targets = dict(more_targets or {})
         self.datasets: dict[str, FileSamples] | None = None
         self._spec: DataSpec | None = None
         self._stats: Statistics | None = None  # the training split's, or a checkpoint's (load_state_dict)
@@ -107,6 +111,9 @@ class FileDataModule(SplitDataModule):
         num_classes = class_count(records, self.num_classes) if self.target_kind == "integer" else None
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
+        more = further_targets(x, y, self.more_targets, self.inputs)
+        first_name = next(iter(y)) if more and isinstance(y, dict) else "target"
+        y = first(y)
         self.layout = self._layout(
             FileSamples(records, [r for s in SPLITS for r in parts[s]], self.reader, cache=False), x
         )
@@ -123,6 +130,7 @@ class FileDataModule(SplitDataModule):
                 layout=self.layout,
                 num_classes=num_classes,
                 x_stats=x_stats,
+                more=more,
             )
             for split in SPLITS
         }
@@ -136,6 +144,8 @@ class FileDataModule(SplitDataModule):
             target_dim=None if num_classes else y.numel(),
             target_mean=y_stats[0] if y_stats and not num_classes else None,
             target_std=y_stats[1] if y_stats and not num_classes else None,
+            target_name=first_name,
+            more_targets=more,
         )
         log.info(
             f"{self.dataset or 'Files'}: {len(records)} files; samples per split: "

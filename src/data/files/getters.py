@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
 
 from src.errors import TriadError
 
-Record = tuple[Path, int | float | None]  # a file, and its label when the label lives outside the file
+Label = int | float | dict[str, int | float]  # one label, or several by name (the first is the data's first target)
+Record = tuple[Path, Label | None]  # a file, and its label(s) when they live outside the file
 
 
 def glob_files(*, root: str, pattern: str = "**/*.npz") -> list[Record]:
@@ -34,8 +36,11 @@ def from_manifest(
     split_column: str | None = None,  # a column naming each row's split (train/val/test); null: data.split decides
     val_fraction: float = 0.0,  # with split_column: this share of the train rows becomes the validation split
     val_seed: int = 0,  # which train rows become validation rows
+    more_columns: Sequence[str] = (),  # further named targets (task=multi), one column each: see data.more_targets
 ) -> list[Record] | dict[str, list[Record]]:
     """Rows of ``path,label`` from a CSV manifest; relative paths are relative to the manifest's folder.
+
+    With ``more_columns`` each row's labels are named, ``label_column``'s first: ``{"label": 3, "stage": 1}``.
 
     With ``split_column`` the manifest decides the split (``train``/``val``/``test``, as an archive's official split
     does); ``val_fraction`` of the train rows, drawn with ``val_seed``, then become the validation split.
@@ -45,9 +50,12 @@ def from_manifest(
         raise TriadError(f"manifest not found: {manifest}. Check data.datagetter.csv_path (or DATA_DIR in .env).")
     with manifest.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    if rows and (path_column not in rows[0] or label_column not in rows[0]):
-        raise TriadError(f"{manifest} needs the columns {path_column!r} and {label_column!r}; it has {list(rows[0])}.")
-    records = [(manifest.parent / row[path_column], _number(row[label_column], manifest)) for row in rows]
+    needed = [path_column, label_column, *more_columns]
+    if rows and any(column not in rows[0] for column in needed):
+        raise TriadError(f"{manifest} needs the columns {needed}; it has {list(rows[0])}.")
+    records: list[Record] = [
+        (manifest.parent / row[path_column], _labels(row, label_column, more_columns, manifest)) for row in rows
+    ]
     if split_column is None:
         return records
     if rows and split_column not in rows[0]:
@@ -64,6 +72,13 @@ def from_manifest(
     splits["val"] += [splits["train"][i] for i in sorted(order[:carved])]
     splits["train"] = [splits["train"][i] for i in sorted(order[carved:])]
     return splits
+
+
+def _labels(row: dict[str, str], label_column: str, more_columns: Sequence[str], manifest: Path) -> Label:
+    """A row's label, or its labels by name when there are several."""
+    if not more_columns:
+        return _number(row[label_column], manifest)
+    return {column: _number(row[column], manifest) for column in (label_column, *more_columns)}
 
 
 def _number(text: str, manifest: Path) -> int | float:

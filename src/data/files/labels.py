@@ -1,8 +1,14 @@
-"""Integer labels of file-backed data: how many classes they make, checked before a head is sized."""
+"""Targets of file-backed data: how many classes the labels make, and the further named targets (task=multi)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import torch
+from torch import Tensor
+
 from src.data.files.getters import Record
+from src.data.spec import Target
 from src.errors import TriadError
 
 
@@ -11,7 +17,11 @@ def class_count(records: list[Record], num_classes: int | None) -> int:
 
     Labels stored inside the files are checked as they are read (``FileSamples``), not here.
     """
-    labels = [label for _, label in records if label is not None]
+    labels = [
+        label if not isinstance(label, dict) else next(iter(label.values()))
+        for _, label in records
+        if label is not None
+    ]
     if num_classes is None:
         if len(labels) < len(records):
             raise TriadError("integer targets stored inside the files: set data.num_classes.")
@@ -24,7 +34,63 @@ def class_count(records: list[Record], num_classes: int | None) -> int:
                 "  Map them to 0..K-1 in the getter, or set data.num_classes=K if some classes are just absent."
             )
         return len(found)
-    for path, label in records:
+    for path, named in records:
+        label = next(iter(named.values())) if isinstance(named, dict) else named
         if label is not None and not (float(label).is_integer() and 0 <= label < num_classes):
             raise TriadError(f"{path}: label {label} is outside 0..{num_classes - 1} (data.num_classes={num_classes}).")
     return num_classes
+
+
+def first(y: Tensor | dict[str, Tensor]) -> Tensor:
+    """A sample's first target: ``y`` itself, or the first of its named targets."""
+    return y if isinstance(y, Tensor) else next(iter(y.values()))
+
+
+def further_targets(
+    x: Tensor, y: Tensor | dict[str, Tensor], wanted: Mapping[str, int | None], inputs: str
+) -> tuple[Target, ...]:
+    """What ``data.more_targets`` names, described from the first sample.
+
+    A target is per position when the input is a sequence and the target's first dimension is the sequence's
+    length; an integer target has the classes ``data.more_targets`` gives it, a continuous one (null) its size.
+    """
+    if not wanted:
+        return ()
+    if not isinstance(y, dict):
+        raise TriadError(
+            f"data.more_targets names {list(wanted)}, but each sample has one target. Read them with the getter "
+            "(data.datagetter.more_columns=[...], manifest columns) or the reader (data.reader.more_keys=[...], .npz "
+            "arrays)."
+        )
+    missing = [name for name in wanted if name not in y]
+    if missing:
+        raise TriadError(f"data.more_targets names {missing}, which the samples do not have; they have {list(y)}.")
+    found = []
+    for name, classes in wanted.items():
+        level = "position" if inputs != "real" and y[name].dim() >= 1 and y[name].shape[0] == x.shape[0] else "sample"
+        size = y[name][0].numel() if level == "position" else y[name].numel()
+        kind = "integer" if classes is not None else "continuous"
+        found.append(Target(name, kind, num_classes=classes, target_dim=None if classes else size, level=level))
+    return tuple(found)
+
+
+def as_trained(value: Tensor, target: Target) -> Tensor:
+    """A stored target as the task reads it: class ids as int64; values as (target_dim,), or (L, target_dim)."""
+    if target.kind == "integer":
+        return value.long()
+    return value.float().reshape(len(value), -1) if target.level == "position" else value.float().reshape(-1)
+
+
+def problem(value: Tensor, target: Target, length: int) -> str | None:
+    """What is wrong with one sample's named target, or None: its length, its classes, its finiteness."""
+    if target.level == "position" and (value.dim() < 1 or value.shape[0] != length):
+        return f"target {target.name} has shape {tuple(value.shape)}, not one value per position ({length})"
+    if target.kind == "integer" and not (
+        bool((value == value.round()).all())
+        and int(value.min()) >= 0
+        and int(value.max()) < int(target.num_classes or 0)
+    ):
+        return f"target {target.name} has values outside 0..{int(target.num_classes or 0) - 1} (data.more_targets)"
+    if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+        return f"target {target.name} has non-finite values (NaN or inf)"
+    return None

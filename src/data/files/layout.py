@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -53,15 +54,27 @@ class Layout:
         return None
 
 
-def collate(samples: Sequence[tuple[Tensor, Tensor, int]], pad: bool) -> Batch:
+def collate(samples: Sequence[tuple[Tensor, Any, int]], pad: bool) -> Batch:
     """(x, y, index) samples -> one Batch whose ids are the samples' indices in their split.
 
     With ``pad``, sequences are padded at the end to the batch's longest, and the mask says which positions are real.
+    A sample's y may be several targets by name (the first one first): the others go to ``Batch.targets``, per
+    position padded as the inputs are.
     """
     xs, ys, ids = zip(*samples, strict=True)
     ids_tensor = torch.tensor(ids)
+    more: dict[str, Tensor] | None = None
+    if isinstance(ys[0], dict):
+        first, *names = ys[0]
+        more = {name: _joined([y[name] for y in ys], pad) for name in names}
+        ys = tuple(y[first] for y in ys)
     if not pad:
-        return Batch(torch.stack(xs), torch.stack(ys), id=ids_tensor)
+        return Batch(torch.stack(xs), torch.stack(ys), id=ids_tensor, targets=more)
     lengths = torch.tensor([len(x) for x in xs])
     mask = torch.arange(int(lengths.max()))[None, :] < lengths[:, None]  # (B, L)
-    return Batch(pad_sequence(list(xs), batch_first=True), torch.stack(ys), mask=mask, id=ids_tensor)
+    return Batch(pad_sequence(list(xs), batch_first=True), torch.stack(ys), mask=mask, id=ids_tensor, targets=more)
+
+
+def _joined(values: list[Tensor], pad: bool) -> Tensor:
+    """One named target of a batch: stacked; per position (and ``pad``), padded at the end as the inputs are."""
+    return pad_sequence(values, batch_first=True) if pad and values[0].dim() else torch.stack(values)

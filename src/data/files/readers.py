@@ -13,7 +13,7 @@ from torch import Tensor
 
 from src.speed import load_npy
 
-Sample = tuple[Tensor, Tensor | None]
+Sample = tuple[Tensor, Tensor | dict[str, Tensor] | None]  # y: one target, or several by name (the first first)
 
 
 class Reader(ABC):
@@ -29,21 +29,35 @@ class Reader(ABC):
 
 
 class NumpyReader(Reader):
-    """``.npy``: the whole array is one sample.  ``.npz``: arrays ``x`` (N, ...) and optional ``y`` (N, ...)."""
+    """``.npy``: the whole array is one sample.  ``.npz``: arrays ``x`` (N, ...) and optional ``y`` (N, ...).
 
-    def __init__(self, *, x_key: str = "x", y_key: str = "y") -> None:
-        self.x_key, self.y_key = x_key, y_key
+    ``more_keys``: further named targets (``task=multi``), one ``.npz`` array each, (N,) per sample or (N, L, ...)
+    per position; a sample's targets are then named, ``y_key``'s first: ``{"y": ..., "site": ...}``.
+    """
+
+    def __init__(self, *, x_key: str = "x", y_key: str = "y", more_keys: Sequence[str] = ()) -> None:
+        self.x_key, self.y_key, self.more_keys = x_key, y_key, list(more_keys)
 
     def read(self, path: Path) -> list[Sample]:
         """One sample from .npy, N samples from .npz."""
         if path.suffix == ".npy":
+            if self.more_keys:
+                raise ValueError(f"an .npy file holds one input, not the targets {self.more_keys}: use .npz files")
             return [(torch.from_numpy(load_npy(path)).float(), None)]
         with np.load(path, allow_pickle=False) as arrays:
             x = torch.from_numpy(arrays[self.x_key]).float()
             y = torch.from_numpy(arrays[self.y_key]) if self.y_key in arrays else None
+            missing = [key for key in self.more_keys if key not in arrays]
+            if missing or (self.more_keys and y is None):
+                raise ValueError(
+                    f"no array {[*missing, *([self.y_key] if y is None else [])]} in it; it has {list(arrays)}"
+                )
+            more = {key: torch.from_numpy(arrays[key]) for key in self.more_keys}
         if y is None:
             return [(x, None)]
-        return list(zip(x, y, strict=True))
+        if not more:
+            return list(zip(x, y, strict=True))
+        return [(x[i], {self.y_key: y[i], **{k: v[i] for k, v in more.items()}}) for i in range(len(x))]
 
     def count(self, path: Path) -> int:
         """An .npy file is one sample (not opened); an .npz file is opened for its length."""

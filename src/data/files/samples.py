@@ -16,9 +16,11 @@ from torch.utils.data import Dataset, get_worker_info
 from src.data.batch import Batch
 from src.data.files import layout
 from src.data.files.getters import Record
+from src.data.files.labels import as_trained, first, problem
 from src.data.files.layout import Layout
 from src.data.files.readers import Reader, Sample
 from src.data.files.splits import SampleRef
+from src.data.spec import Target
 from src.errors import TriadError
 
 
@@ -86,12 +88,13 @@ class FileSamples(Dataset):
         layout: Layout | None = None,
         num_classes: int | None = None,
         x_stats: tuple[Tensor, Tensor] | None = None,
+        more: tuple[Target, ...] = (),  # further named targets (data.more_targets)
     ) -> None:
         self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
-        self.layout, self.num_classes, self.x_stats = layout, num_classes, x_stats
+        self.layout, self.num_classes, self.x_stats, self.more = layout, num_classes, x_stats, more
         self._cached: dict[int, list[Sample]] = {}  # every file read (cache=true), else only the last one
         self._ready: dict[int, tuple[Tensor, Tensor]] = {}  # cache=true, fixed shape: samples read and checked
-        self._stacked: tuple[Tensor, Tensor] | None = None  # all of them, stacked: (N, *shape), (N, ...)
+        self._stacked: tuple[Tensor, Any] | None = None  # all of them, stacked: (N, *shape), (N, ...) or named
 
     def __len__(self) -> int:
         return len(self.refs)
@@ -100,7 +103,11 @@ class FileSamples(Dataset):
         """The samples of one batch (the DataLoader's batched fetch); in a worker, a user error becomes a value."""
         if self._stacked is not None:  # every sample read and checked: one gather
             rows = torch.tensor(indices)
-            return Batch(self._stacked[0][rows], self._stacked[1][rows], id=rows)
+            x, y = self._stacked
+            if isinstance(y, dict):
+                (name, values), *more = y.items()
+                return Batch(x[rows], values[rows], id=rows, targets={k: v[rows] for k, v in more})
+            return Batch(x[rows], y[rows], id=rows)
         try:
             return [self[i] for i in indices]
         except TriadError as err:
@@ -108,7 +115,7 @@ class FileSamples(Dataset):
                 raise
             return UnreadableBatch(str(err))
 
-    def raw(self, index: int) -> tuple[Tensor, Tensor]:
+    def raw(self, index: int) -> tuple[Tensor, Tensor | dict[str, Tensor]]:
         """Sample ``index`` as stored (no normalisation), its label taken from the record when it has one."""
         record, offset = self.refs[index]
         path, label = self.records[record]
@@ -119,7 +126,9 @@ class FileSamples(Dataset):
                 self._cached.clear()
             self._cached[record] = samples
         x, y = samples[offset]
-        if label is not None:
+        if isinstance(label, dict):
+            y = {name: torch.tensor(value) for name, value in label.items()}
+        elif label is not None:
             y = torch.tensor(label)
         if y is None:
             raise TriadError(f"{path} has no label: give one in the getter's records or store y in the file.")
@@ -128,38 +137,53 @@ class FileSamples(Dataset):
         self._check(path, offset, x, y)
         return x, y
 
-    def __getitem__(self, index: int) -> tuple[Tensor, Tensor, int]:
-        """Sample ``index`` ready for training: (x normalised if asked, y as the task reads it, its index)."""
+    def __getitem__(self, index: int) -> tuple[Tensor, Any, int]:
+        """Sample ``index`` ready for training: (x normalised if asked, y as the task reads it, its index).
+
+        With further named targets, y is every target by name, the first one first.
+        """
         if (ready := self._ready.get(index)) is not None:
             return (*ready, index)
         x, y = self.raw(index)
         if self.x_stats is not None:
             mean, std = self.x_stats
             x = (x - mean) / std
+        named = y if isinstance(y, dict) else {}
+        y = first(y)
         y = y.reshape(()).long() if self.num_classes is not None else y.reshape(-1).float()  # class id | (target_dim,)
+        if self.more:
+            y = {next(iter(named)): y, **{t.name: as_trained(named[t.name], t) for t in self.more}}
         if self.cache and not (self.layout is not None and self.layout.variable_length):
             self._keep(index, x, y)
         return x, y, index
 
-    def _keep(self, index: int, x: Tensor, y: Tensor) -> None:
+    def _keep(self, index: int, x: Tensor, y: Any) -> None:
         """Keep a checked sample; once all are kept, stack them (and drop the raw file cache they came from)."""
         self._ready[index] = (x, y)
         if len(self._ready) == len(self):
             xs, ys = zip(*(self._ready[i] for i in range(len(self))), strict=True)
-            self._stacked = torch.stack(xs), torch.stack(ys)
+            stacked = (
+                {k: torch.stack([y[k] for y in ys]) for k in ys[0]} if isinstance(ys[0], dict) else torch.stack(ys)
+            )
+            self._stacked = torch.stack(xs), stacked
             self._ready, self._cached = {}, {}
 
-    def _check(self, path: Path, offset: int, x: Tensor, y: Tensor) -> None:
+    def _check(self, path: Path, offset: int, x: Tensor, named: Tensor | dict[str, Tensor]) -> None:
+        y = first(named)
         for name, values in (("input", x), ("target", y)):
             if values.is_floating_point() and not all_finite(values):
                 raise TriadError(
                     f"{path}: non-finite values (NaN or inf) in the {name} of sample {offset}: they would make the "
                     "loss NaN. Clean the file, or leave it out of the data."
                 )
-        problem = self.layout.problem(x) if self.layout is not None else None
-        if problem is not None:
+        for target in self.more:
+            wrong = problem(named[target.name], target, len(x)) if isinstance(named, dict) else "no named targets"
+            if wrong is not None:
+                raise TriadError(f"{path}: sample {offset}: {wrong}. Fix the file, or leave it out of the data.")
+        issue = self.layout.problem(x) if self.layout is not None else None
+        if issue is not None:
             raise TriadError(
-                f"{path}: sample {offset} has {problem}. The data's layout comes from data.inputs and the training "
+                f"{path}: sample {offset} has {issue}. The data's layout comes from data.inputs and the training "
                 "samples (the first one's shape; with sequences, the longest length unless data.max_length is set)."
             )
         if self.num_classes is not None and not (
