@@ -144,3 +144,16 @@ def test_heads_and_their_targets_are_checked_with_one_message_each() -> None:
         MultiTask(spec=SPEC, heads={"state": head(Classification, "state")}, weights={"mean": 2.0})
     with pytest.raises(IncompatibleDataError, match="the data has no target 'depth'"):
         SPEC.target("depth")
+
+
+def test_a_further_target_with_its_own_mask_counts_only_its_positions() -> None:
+    data = batch(n=4)
+    counted = torch.zeros(4, 16, dtype=torch.bool)
+    counted[:, ::4] = True  # this target counts every fourth position only
+    data = data._replace(target_masks={"change": counted})
+    change = head(Classification, "change")
+    task = MultiTask(spec=SPEC, heads={"change": change, "state": head(Classification, "state")})
+    out = task(torch.randn(4, 16, DIM))
+    _, rows = change.step(out["change"], data.target(task.picks["change"]), "val")
+    _, state_rows = task.heads["state"].step(out["state"], data.target(task.picks["state"]), "val")
+    assert rows == 4 * 4 and state_rows == 4 * 16  # its own positions; the other head's are all of them
