@@ -62,3 +62,14 @@ def test_each_job_is_scored_by_its_own_task(tmp_path: Path) -> None:
         (tmp_path / name / "metrics.csv").write_text("epoch,step,val/acc,val/mae\n" + body + "\n")
     rows, _ = collect(tmp_path, ("val/acc", "val/acc", "max"))  # the sweep's base config: classification
     assert [r["optimized"] for r in rows] == [0.7, 0.3]  # the old summary gave max(val/acc) = 0.6 to job 1
+
+
+def test_a_job_of_several_heads_is_scored_by_the_head_metric_it_monitors(tmp_path: Path) -> None:
+    (tmp_path / "0" / ".hydra").mkdir(parents=True)
+    (tmp_path / "0" / ".hydra" / "overrides.yaml").write_text("- experiment=copy_number_heads\n")
+    config = "optimized_metric: ${task.monitor}\ntask:\n  monitor: val/state/acc\n  mode: max\n"
+    (tmp_path / "0" / ".hydra" / "config.yaml").write_text(config)
+    rows = "0,1,0.6,0.3,0.9\n1,2,0.8,0.2,0.7\n2,3,0.7,0.1,0.5\n"  # the best epoch by val/state/acc is epoch 1
+    (tmp_path / "0" / "metrics.csv").write_text("epoch,step,val/state/acc,val/mean/mae,val/loss\n" + rows)
+    (row,), _ = collect(tmp_path, ("val/loss", "val/loss", "min"))
+    assert row["optimized"] == 0.8 and row["val/mean/mae"] == 0.1  # the monitored head's best; the others' last
