@@ -54,6 +54,9 @@ class MultiTask(nn.Module):
                 f"task=multi has no heads. Name one per target: +task@task.heads.<target>=<task>; the data's "
                 f"targets: {', '.join(spec.target_names)}."
             )
+        for name in heads:  # a head is an attribute of its ModuleDict: torch's own names are taken
+            if not name.isidentifier() or hasattr(nn.ModuleDict, name):
+                raise TriadError(f"a head cannot be named {name!r} (a name of torch's); name it otherwise")
         for name in [*weights, *chosen]:
             if name not in heads:
                 raise TriadError(f"task.weights or task.targets name {name!r}, which is no head: {', '.join(heads)}")

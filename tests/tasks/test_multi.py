@@ -142,6 +142,8 @@ def test_heads_and_their_targets_are_checked_with_one_message_each() -> None:
         MultiTask(spec=SPEC, heads={"depth": head(Classification, "state")})
     with pytest.raises(TriadError, match="'mean', which is no head"):
         MultiTask(spec=SPEC, heads={"state": head(Classification, "state")}, weights={"mean": 2.0})
+    with pytest.raises(TriadError, match="cannot be named 'train'"):
+        MultiTask(spec=SPEC, heads={"train": head(Classification, "state")}, targets={"train": "state"})
     with pytest.raises(IncompatibleDataError, match="the data has no target 'depth'"):
         SPEC.target("depth")
 
