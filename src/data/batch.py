@@ -36,9 +36,16 @@ class Batch(NamedTuple):
 
     def to(self, device: torch.device | str) -> Batch:
         """The same batch with every tensor on ``device`` (non-blocking where the copy allows it)."""
-        if self.targets is None:  # the usual batch: no lambda per field on every step
-            return Batch(*(None if field is None else field.to(device, non_blocking=True) for field in self))
-        return Batch(*(_each(field, lambda t: t.to(device, non_blocking=True)) for field in self))
+        return Batch(
+            *(
+                None
+                if field is None
+                else {k: v.to(device, non_blocking=True) for k, v in field.items()}
+                if isinstance(field, dict)
+                else field.to(device, non_blocking=True)
+                for field in self
+            )
+        )
 
     def target(self, name: str | None) -> Batch:
         """The batch as a head learning target ``name`` sees it (None: the first target, ``y`` itself)."""
