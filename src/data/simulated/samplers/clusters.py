@@ -61,4 +61,4 @@ class Clusters(Sampler):
         y = torch.randint(self.num_classes, (n,), generator=generator)  # (n,)
         offsets = self.noise * torch.randn(n, self.dim, generator=generator)  # (n, dim)
         x = self.centres[y] + offsets
-        return Batch(x, y, targets={"distance": offsets.norm(dim=1, keepdim=True)})  # (n, 1)
+        return Batch(x, y, targets={"distance": torch.linalg.vector_norm(offsets, dim=1, keepdim=True)})  # (n, 1)
