@@ -19,12 +19,14 @@ TOLERANCE = 1e-5  # the same sums, gathered in another order: float32 rounding o
 
 
 # Vectors; tokens with targets at some positions only (MQAR); tokens of varying length, padded, one target each;
-# the same with two heads (a count per sequence, a site per real position) under learned loss weights.
+# the same with two heads (a count per sequence, a site per real position) under learned loss weights, and under
+# DWA's, which every rank sets from the same (synced) epoch losses.
 DATA = {
     "vectors": [],
     "targets-at-queries": ["data/sampler=associative_recall", "data.sampler.length=24", "data.sampler.pairs=4"],
     "padded-sequences": ["data/sampler=motif", "backbone=tcn"],
     "two-heads": ["experiment=motif_heads", "task/weighting=uncertainty", "data.num_val=256"],
+    "two-heads-dwa": ["experiment=motif_heads", "task/weighting=dwa", "data.num_val=256"],
 }
 SMALL_SEQUENCE_BACKBONE = ["backbone=gru", "backbone.width=16"]
 
