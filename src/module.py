@@ -90,7 +90,9 @@ class TriadModule(CheapHookNames, pl.LightningModule):
         loss, metrics = getattr(self, f"{stage}_loss"), self.task.epoch_metrics(stage)
         total = metrics.pop(f"{stage}/loss", None)  # several heads: their epoch losses, weighted (exact under DDP)
         self.log(f"{stage}/loss", loss.compute() if total is None else total, prog_bar=True)
-        self.log_dict(metrics, prog_bar=stage == "val")
+        shown = {k for k in metrics if stage == "val" and (k.count("/") == 1 or k == self.task.monitor)}  # a head's:
+        self.log_dict({k: v for k, v in metrics.items() if k in shown}, prog_bar=True)  # only the monitored one
+        self.log_dict({k: v for k, v in metrics.items() if k not in shown}, prog_bar=False)
         loss.reset()
 
     def on_train_epoch_end(self) -> None:
