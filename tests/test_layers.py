@@ -20,6 +20,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "src.train": {"*"},  # the entry points
     "src.eval": {"*"},
     "src.predict": {"*"},
+    "src.results": {"*"},  # the results command, beside the entry points
     "hydra_plugins": {"*"},  # loaded by Hydra itself, beside the entry points
     "src.cli": {"src.build", *TRIAD, *PLUMBING, "schemas"},
     "src.build": {*TRIAD, *PLUMBING, "schemas"},

@@ -1,0 +1,208 @@
+"""Results: ``python -m src.results <multirun dir>...`` prints a Markdown table of every setting's mean ± sd.
+
+One row per setting: every swept key but ``seed`` and ``data.fold``, whose values are the repeats averaged over.
+Each metric is given as mean ± sd (n); failed and unfinished jobs are counted beside, never averaged in. The best
+setting by the first metric, in the sweep's direction (its ``task.mode``), is marked. ``--csv`` also writes the
+table as a CSV file; ``--plot`` draws the first metric against a swept key, a line per other setting, with error
+bars. The command reads what the sweep left (each job's overrides and metrics.csv), never imports torch, and
+changes nothing in the sweep folders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from hydra_plugins.tasktriad_sweeps.summary import collect, write_csv
+from src.cli.reporting import fail
+
+REPEATS = ("seed", "data.fold")  # the keys averaged over: a setting is everything else that was swept
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line: sweep folders, metrics, optional CSV and plot files."""
+    what = "A Markdown table of each setting of multirun folders: mean ± sd over seeds and folds, failures counted."
+    parser = argparse.ArgumentParser(prog="python -m src.results", description=what)
+    parser.add_argument("sweeps", nargs="+", type=Path, help="multirun folders (each holds job folders 0, 1, ...)")
+    parser.add_argument(
+        "--metric", action="append", help="a metric column (repeat it); default: the optimized one and its test/ twin"
+    )
+    parser.add_argument("--csv", type=Path, help="also write the table to this CSV file (a new file)")
+    parser.add_argument(
+        "--plot", type=Path, help="also draw the first metric against --x to this PNG file (a new file)"
+    )
+    parser.add_argument("--x", help="the swept key on the plot's x axis (default: the first one)")
+    return parser.parse_args(argv)
+
+
+def target(sweep: Path) -> tuple[str | None, str | None, str | None]:
+    """The sweep's (optimized metric, task.monitor, task.mode), from the multirun.yaml Hydra wrote in it."""
+    config_path = sweep / "multirun.yaml"
+    if not config_path.is_file():
+        return None, None, None
+    config = OmegaConf.load(config_path)
+    keys = ("optimized_metric", "task.monitor", "task.mode")
+    values = [OmegaConf.select(config, key, default=None, throw_on_resolution_failure=False) for key in keys]
+    return tuple(v if isinstance(v, str) and "${" not in v else None for v in values)  # type: ignore[return-value]
+
+
+def gather(sweeps: list[Path]) -> tuple[list[dict[str, Any]], list[str], str, str | None]:
+    """Every job of every sweep, the setting keys, the direction of the optimized metric (min or max), the monitor."""
+    jobs: list[dict[str, Any]] = []
+    mode, watched = "max", None
+    for sweep in sweeps:
+        if not sweep.is_dir():
+            fail(f"{sweep} is not a folder: name a multirun folder (logs/train/multiruns/<time>).")
+        metric, monitor, sweep_mode = target(sweep)
+        found, _ = collect(sweep, ((metric or monitor or ""), monitor, sweep_mode))
+        if not found:
+            fail(f"{sweep} holds no sweep: no job folder (0, 1, ...) with a .hydra folder in it.")
+        jobs += found
+        mode, watched = sweep_mode or mode, monitor or watched
+    keys = list(dict.fromkeys(k for job in jobs for k in job if k not in REPEATS and _is_override(k, jobs)))
+    return jobs, [k for k in keys if len({str(job.get(k)) for job in jobs}) > 1], mode, watched
+
+
+def _is_override(key: str, jobs: list[dict[str, Any]]) -> bool:
+    """Whether ``key`` is an override column (not a metric, a status or a folder)."""
+    return key not in ("job", "status", "reason", "optimized", "run_dir") and all(
+        isinstance(job.get(key), str) or key not in job for job in jobs
+    )
+
+
+def table(jobs: list[dict[str, Any]], keys: list[str], metrics: list[str]) -> list[dict[str, Any]]:
+    """One row per setting: its keys' values, then per metric its mean, sd and n, and the jobs left out."""
+    settings: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for job in jobs:
+        settings.setdefault(tuple(str(job.get(k, "")) for k in keys), []).append(job)
+    rows = []
+    for values, members in settings.items():
+        done = [job for job in members if job["status"] == "completed"]
+        row: dict[str, Any] = dict(zip(keys, values, strict=True))
+        for metric in metrics:
+            found = [float(job[metric]) for job in done if _finite(job.get(metric))]
+            row[metric] = (statistics.mean(found) if found else math.nan, _sd(found), len(found))
+        row["left out"] = len(members) - len(done)
+        rows.append(row)
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], keys: list[str], metrics: list[str], mode: str) -> str:
+    """The table in Markdown; the best row by the first metric is marked in bold."""
+    means = [row[metrics[0]][0] for row in rows]
+    ranked = [m for m in means if not math.isnan(m)]
+    best = (min if mode == "min" else max)(ranked) if ranked else None
+    lines = [
+        "| " + " | ".join([*keys, *metrics, "failed or unfinished"]) + " |",
+        "|" + "---|" * (len(keys) + len(metrics) + 1),
+    ]
+    for row, mean in zip(rows, means, strict=True):
+        cells = [_cell(row[m]) for m in metrics]
+        if best is not None and mean == best:
+            cells[0] = f"**{cells[0]}**"
+        lines.append("| " + " | ".join([*(row[k] for k in keys), *cells, str(row["left out"])]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> str:
+    """Print the table (and write the CSV and the plot if asked); return the Markdown."""
+    args = parse(sys.argv[1:] if argv is None else argv)
+    for path in (args.csv, args.plot):
+        if path is not None and path.exists():
+            fail(f"{path} exists: results never replace a file. Name another one, or move it.")
+    jobs, keys, mode, monitor = gather(args.sweeps)
+    metrics = args.metric or default_metrics(jobs, monitor)
+    missing = [m for m in metrics if not any(m in job for job in jobs)]
+    if missing:
+        logged = sorted({k for job in jobs for k, v in job.items() if k != "optimized" and isinstance(v, float)})
+        fail(f"no job logged {missing}; the jobs logged: {', '.join(logged)}")
+    rows = table(jobs, keys, metrics)
+    text = markdown(rows, keys, metrics, mode)
+    print(text)
+    if args.csv is not None:
+        write_csv([{**{k: row[k] for k in keys}, **_flat(row, metrics)} for row in rows], args.csv)
+    if args.plot is not None:
+        if not keys:
+            fail("--plot needs a swept key for its x axis, and these jobs differ only in seed or fold.")
+        x = args.x or keys[0]
+        if x not in keys:
+            fail(f"--x={x} is not a swept key; the swept keys: {', '.join(keys)}")
+        plot(rows, keys, metrics[0], x, args.plot)
+    return text
+
+
+def default_metrics(jobs: list[dict[str, Any]], monitor: str | None) -> list[str]:
+    """The optimized metric, and the monitor's test twin when the jobs logged it (``val/acc`` -> ``test/acc``)."""
+    twin = f"test/{monitor.partition('/')[2]}" if monitor else None
+    return ["optimized", *([twin] if twin and any(twin in job for job in jobs) else [])]
+
+
+def plot(rows: list[dict[str, Any]], keys: list[str], metric: str, x: str, path: Path) -> None:
+    """``metric`` against swept key ``x``: one line per setting of the other keys, mean with ± sd error bars."""
+    from matplotlib.figure import Figure  # no pyplot: no display, no global state
+
+    from src.runs.folder import atomic_write
+
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.subplots()
+    lines: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        lines.setdefault(tuple(f"{k}={row[k]}" for k in keys if k != x), []).append(row)
+    for label, members in lines.items():
+        members = sorted(members, key=lambda r: _number_or_text(r[x]))
+        means, sds = (
+            [r[metric][0] for r in members],
+            [0.0 if math.isnan(r[metric][1]) else r[metric][1] for r in members],
+        )
+        ax.errorbar(
+            [str(r[x]) for r in members], means, yerr=sds, marker="o", capsize=3, label=", ".join(label) or None
+        )
+    ax.set(xlabel=x, ylabel=metric)
+    if any(lines):
+        ax.legend(fontsize="small")
+    with atomic_write(path, "wb") as handle:
+        fig.savefig(handle, format="png", dpi=100)
+
+
+def _number_or_text(value: str) -> tuple[int, float | str]:
+    try:
+        return 0, float(value)
+    except ValueError:
+        return 1, value
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _sd(values: list[float]) -> float:
+    return statistics.stdev(values) if len(values) > 1 else math.nan
+
+
+def _cell(value: tuple[float, float, int]) -> str:
+    mean, sd, n = value
+    if n == 0:
+        return "–"
+    return f"{mean:.4g} ± {sd:.2g} ({n})" if n > 1 else f"{mean:.4g} (1)"
+
+
+def _flat(row: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for metric in metrics:
+        flat[f"{metric} mean"], flat[f"{metric} sd"], flat[f"{metric} n"] = row[metric]
+    return {**flat, "failed or unfinished": row["left out"]}
+
+
+def cli() -> None:
+    """Console entry point (``triad-results``); also ``python -m src.results``."""
+    main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,88 @@
+"""``python -m src.results``: a multirun's jobs as one Markdown row per setting, mean ± sd over the seeds."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from src import results
+
+
+def job(sweep: Path, number: int, overrides: dict[str, str], val: list[float] | None, test: float | None) -> None:
+    """A job folder as a multirun leaves it: its overrides, config and metrics.csv (None: it failed first)."""
+    folder = sweep / str(number)
+    (folder / ".hydra").mkdir(parents=True)
+    (folder / ".hydra" / "overrides.yaml").write_text("".join(f"- {k}={v}\n" for k, v in overrides.items()))
+    (folder / ".hydra" / "config.yaml").write_text("test: true\n")
+    if val is None:
+        (folder / "failure.txt").write_text("ValueError: Invalid learning rate\n")
+        return
+    rows = [f"{epoch},{epoch + 1},{value}," for epoch, value in enumerate(val)]
+    rows += [f"{len(val) - 1},{len(val)},,{test}"] if test is not None else []  # None: killed before its test
+    (folder / "metrics.csv").write_text("epoch,step,val/acc,test/acc\n" + "\n".join(rows) + "\n")
+
+
+@pytest.fixture
+def sweep(tmp_path: Path) -> Path:
+    """lr=0.01 and 0.1, seeds 1-3; one job failed, one was killed before its test."""
+    folder = tmp_path / "multirun"
+    folder.mkdir()
+    (folder / "multirun.yaml").write_text("optimized_metric: val/acc\ntask:\n  monitor: val/acc\n  mode: max\n")
+    runs = [
+        ("0.01", "1", [0.5, 0.7], 0.68),
+        ("0.01", "2", [0.6, 0.8], 0.78),
+        ("0.01", "3", [0.6, 0.9], 0.88),
+        ("0.1", "1", [0.4, 0.5], 0.52),
+        ("0.1", "2", None, None),  # failed
+        ("0.1", "3", [0.6], None),  # killed before its test
+    ]
+    for number, (lr, seed, val, test) in enumerate(runs):
+        job(folder, number, {"optimizer.lr": lr, "seed": seed}, val, test)
+    return folder
+
+
+def test_one_row_per_setting_with_mean_sd_and_n_over_the_seeds(sweep: Path, capsys: pytest.CaptureFixture) -> None:
+    text = results.main([str(sweep)])
+    assert capsys.readouterr().out.strip() == text
+    header, rule, *rows = text.splitlines()
+    assert header == "| optimizer.lr | optimized | test/acc | failed or unfinished |" and rule == "|---|---|---|---|"
+    # lr=0.01: the best epoch's val/acc 0.7, 0.8, 0.9 -> 0.8 ± 0.1; test/acc 0.68, 0.78, 0.88. The best: in bold.
+    assert rows[0] == "| 0.01 | **0.8 ± 0.1 (3)** | 0.78 ± 0.1 (3) | 0 |"
+    assert rows[1] == "| 0.1 | 0.5 (1) | 0.52 (1) | 2 |"  # the failed and the unfinished job counted, not averaged
+
+
+def test_csv_and_plot_are_new_files(sweep: Path, tmp_path: Path) -> None:
+    out, figure = tmp_path / "table.csv", tmp_path / "table.png"
+    results.main([str(sweep), "--metric", "test/acc", "--csv", str(out), "--plot", str(figure)])
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["optimizer.lr"], float(r["test/acc mean"]), int(r["test/acc n"])) for r in rows] == [
+        ("0.01", pytest.approx(0.78), 3),
+        ("0.1", pytest.approx(0.52), 1),
+    ]
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    before = out.read_bytes()
+    with pytest.raises(SystemExit) as exit_info:
+        results.main([str(sweep), "--csv", str(out)])
+    assert exit_info.value.code == 2 and out.read_bytes() == before  # never replaced
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["{tmp}/none"], "is not a folder"),
+        (["{tmp}"], "holds no sweep"),
+        (["{sweep}", "--metric", "val/f1"], "no job logged ['val/f1']; the jobs logged: test/acc, val/acc"),
+        (["{sweep}", "--plot", "{tmp}/p.png", "--x", "seed"], "--x=seed is not a swept key"),
+    ],
+)
+def test_bad_input_is_one_message(
+    args: list[str], said: str, sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    (tmp_path / "empty").mkdir()
+    filled = [a.format(tmp=tmp_path / "empty" if a == "{tmp}" else tmp_path, sweep=sweep) for a in args]
+    with pytest.raises(SystemExit) as exit_info:
+        results.main(filled)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and said in err and "Traceback" not in err, err
