@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 import torch
 from torch import Tensor
@@ -11,17 +12,15 @@ from src.data.files.getters import Record
 from src.data.spec import Target
 from src.errors import TriadError
 
+T = TypeVar("T")
+
 
 def class_count(records: list[Record], num_classes: int | None) -> int:
     """The number of classes: ``num_classes`` checked against the records' labels, or the labels found (0..K-1).
 
     Labels stored inside the files are checked as they are read (``FileSamples``), not here.
     """
-    labels = [
-        label if not isinstance(label, dict) else next(iter(label.values()))
-        for _, label in records
-        if label is not None
-    ]
+    labels = [first(label) for _, label in records if label is not None]
     if num_classes is None:
         if len(labels) < len(records):
             raise TriadError("integer targets stored inside the files: set data.num_classes.")
@@ -35,15 +34,15 @@ def class_count(records: list[Record], num_classes: int | None) -> int:
             )
         return len(found)
     for path, named in records:
-        label = next(iter(named.values())) if isinstance(named, dict) else named
+        label = first(named) if named is not None else None
         if label is not None and not (float(label).is_integer() and 0 <= label < num_classes):
             raise TriadError(f"{path}: label {label} is outside 0..{num_classes - 1} (data.num_classes={num_classes}).")
     return num_classes
 
 
-def first(y: Tensor | dict[str, Tensor]) -> Tensor:
-    """A sample's first target: ``y`` itself, or the first of its named targets."""
-    return y if isinstance(y, Tensor) else next(iter(y.values()))
+def first(y: T | dict[str, T]) -> T:
+    """The first target of a sample or a record: ``y`` itself, or the first of its named targets."""
+    return next(iter(y.values())) if isinstance(y, dict) else y
 
 
 def further_targets(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from src.data.files.labels import first
 from src.data.files.readers import Reader
 from src.data.files.samples import FileSamples, read_file
 from src.errors import TriadError
@@ -31,7 +32,7 @@ def statistics(train: FileSamples, reader: Reader, channels: int | None = None) 
             x = torch.cat([samples[i][0].reshape(-1, channels) for i in wanted]).double()  # (positions, C)
         if not bool(torch.isfinite(x).all()):
             raise TriadError(f"{path}: non-finite values (NaN or inf) in its inputs: clean the file or leave it out.")
-        y = torch.stack([first_label(label if label is not None else samples[i][1]) for i in wanted])
+        y = torch.stack([torch.as_tensor(first(label if label is not None else samples[i][1])) for i in wanted])
         y = y.double().reshape(len(wanted), -1)
         positions += len(x)
         parts = [x.sum(0), x.square().sum(0), y.sum(0), y.square().sum(0)]
@@ -44,8 +45,3 @@ def statistics(train: FileSamples, reader: Reader, channels: int | None = None) 
 
     x_stats, (y_mean, y_std) = mean_std(*moments[:2], counts["x"]), mean_std(*moments[2:], counts["y"])
     return x_stats, (tuple(y_mean.tolist()), tuple(y_std.tolist()))
-
-
-def first_label(label: object) -> torch.Tensor:
-    """A record's or a file's first target as a tensor: the label itself, or the first of several named ones."""
-    return torch.as_tensor(next(iter(label.values())) if isinstance(label, dict) else label)
