@@ -85,6 +85,17 @@ def test_every_head_on_every_kind_and_level_of_target_trains_or_fails_before_tra
     assert not list(tmp_path.rglob("*.ckpt"))
 
 
+def test_a_task_of_heads_as_a_head_is_one_message(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    cfg = fast_train_cfg(
+        ["experiment=clusters_heads", "task@task.heads.label=multi", "trainer.fast_dev_run=true"], tmp_path
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(cfg)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "task@task.heads.label=multi does not fit target label" in err, err
+    assert "a head learns one target" in err and "Traceback" not in err
+
+
 def test_one_heads_task_is_swapped_by_one_word(tmp_path: Path) -> None:
     cfg = fast_train_cfg(["experiment=copy_number_heads", "task@task.heads.mean=classification"], tmp_path)
     assert cfg.task.heads.mean._target_.endswith(".Classification")

@@ -36,6 +36,11 @@ class MultiTask(nn.Module):
         """Never listed as a task that fits one target: it is several tasks, each checked against its own."""
         return False
 
+    @classmethod
+    def check(cls, spec: DataSpec) -> None:
+        """As a head (``task@task.heads.<name>=multi``): refused, a head learns one target."""
+        raise IncompatibleDataError(f"task=multi is several heads, and a head learns one target ({spec.describe()})")
+
     def __init__(
         self,
         *,
