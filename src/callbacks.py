@@ -1,7 +1,8 @@
 """Lightning callbacks of tasktriad's own: how every run stops early, and the learning curves a run draws.
 
-``StopOnDivergence`` and ``ForwardStopSignal`` are added to every run by the build. ``CurvesPlot`` is the
-``callbacks.curves`` entry of ``callbacks=default``: curves.png beside metrics.csv.
+``StopOnDivergence`` and ``ForwardStopSignal`` are added to every run by the build, ``ReportToTrial`` to every job of
+an Optuna sweep. ``CurvesPlot`` is the ``callbacks.curves`` entry of ``callbacks=default``: curves.png beside
+metrics.csv.
 
 A non-finite training loss stops the run at once, before anything is saved from it (``StopOnDivergence``).
 
@@ -27,9 +28,10 @@ from lightning.pytorch.utilities import rank_zero_only
 
 from src.errors import DivergedError
 from src.loggers import MetricsCSVLogger
-from src.runs.folder import atomic_write
+from src.runs.folder import atomic_write, pruned_file
 from src.runs.metrics import curves as read_curves
 from src.runs.metrics import read_rows
+from src.runs.trial import JobTrial
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,47 @@ class ForwardStopSignal(pl.Callback):
             previous(signum, frame)
 
         signal.signal(signal.SIGTERM, forward_then_stop)  # Lightning puts back the handler from before fit at its end
+
+
+class ReportToTrial(pl.Callback):
+    """Report the optimised validation metric to the job's Optuna trial each epoch; stop when the pruner says so.
+
+    Rank 0 speaks to the study (through its storage: the trial may run on another machine than its sweeper) and
+    hands the decision to every rank, which all stop at the same epoch. A pruned run says why in ``pruned.txt``.
+    """
+
+    def __init__(self, trial: JobTrial, metric: str, run_dir: Path) -> None:
+        self.link, self.metric, self.run_dir = trial, metric, run_dir
+        self.trial: Any = None
+        self.pruned: str | None = None  # why the pruner stopped the run
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Open the trial (rank 0)."""
+        if trainer.is_global_zero:
+            self.trial = self.link.open()
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Report this epoch's value; ask the pruner; stop every rank if it prunes."""
+        if trainer.sanity_checking:
+            return
+        value = trainer.callback_metrics.get(self.metric)
+        prune = False
+        if self.trial is not None and value is not None and bool(torch.isfinite(value)):
+            self.trial.report(float(value), trainer.current_epoch)
+            prune = self.trial.should_prune()
+        if not trainer.strategy.broadcast(prune, src=0):
+            return
+        trainer.should_stop = True
+        epochs = trainer.current_epoch + 1
+        self.pruned = (
+            f"pruned by the study's {self.link.pruner} pruner after epoch {epochs} of {trainer.max_epochs}: "
+            f"{self.metric} was {float(value):.4g}"
+        )
+        if trainer.is_global_zero:
+            log.info(f"Trial #{self.link.number} {self.pruned}")
+            self.trial.set_user_attr("pruned_after_epochs", epochs)
+            with atomic_write(pruned_file(self.run_dir)) as handle:
+                handle.write(self.pruned + "\n")
 
 
 def plot_curves(metrics_csv: Path, monitor: str, out: Path) -> Path:

@@ -1,7 +1,8 @@
 """Results: ``python -m src.results <multirun dir>...`` prints a Markdown table of every setting's mean ± sd.
 
 One row per setting: every swept key but ``seed`` and ``data.fold``, whose values are the repeats averaged over.
-Each metric is given as mean ± sd (n); failed and unfinished jobs are counted beside, never averaged in. The best
+Each metric is given as mean ± sd (n); failed, pruned, stopped and unfinished jobs are counted beside, never averaged
+in. The best
 setting by the first metric, in the sweep's direction (its ``task.mode``), is marked. ``--csv`` also writes the
 table as a CSV file; ``--plot`` draws the first metric against a swept key, a line per other setting, with error
 bars. The command reads what the sweep left (each job's overrides and metrics.csv), never imports torch, and
@@ -14,6 +15,7 @@ import argparse
 import math
 import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from hydra_plugins.tasktriad_sweeps.summary import collect, write_csv
 from src.cli.reporting import fail
 
 REPEATS = ("seed", "data.fold")  # the keys averaged over: a setting is everything else that was swept
+STATUSES = ("failed", "pruned", "stopped", "unfinished")  # a job's status other than completed (the sweep summary's)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -88,7 +91,7 @@ def table(jobs: list[dict[str, Any]], keys: list[str], metrics: list[str]) -> li
         for metric in metrics:
             found = [float(job[metric]) for job in done if _finite(job.get(metric))]
             row[metric] = (statistics.mean(found) if found else math.nan, _sd(found), len(found))
-        row["left out"] = len(members) - len(done)
+        row["left out"] = Counter(job["status"] for job in members if job["status"] != "completed")
         rows.append(row)
     return rows
 
@@ -99,14 +102,15 @@ def markdown(rows: list[dict[str, Any]], keys: list[str], metrics: list[str], mo
     ranked = [m for m in means if not math.isnan(m)]
     best = (min if mode == "min" else max)(ranked) if ranked else None
     lines = [
-        "| " + " | ".join([*keys, *metrics, "failed or unfinished"]) + " |",
+        "| " + " | ".join([*keys, *metrics, "left out"]) + " |",
         "|" + "---|" * (len(keys) + len(metrics) + 1),
     ]
     for row, mean in zip(rows, means, strict=True):
         cells = [_cell(row[m]) for m in metrics]
         if best is not None and mean == best:
             cells[0] = f"**{cells[0]}**"
-        lines.append("| " + " | ".join([*(row[k] for k in keys), *cells, str(row["left out"])]) + " |")
+        left_out = ", ".join(f"{n} {status}" for status, n in sorted(row["left out"].items())) or "–"
+        lines.append("| " + " | ".join([*(row[k] for k in keys), *cells, left_out]) + " |")
     return "\n".join(lines)
 
 
@@ -196,7 +200,7 @@ def _flat(row: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for metric in metrics:
         flat[f"{metric} mean"], flat[f"{metric} sd"], flat[f"{metric} n"] = row[metric]
-    return {**flat, "failed or unfinished": row["left out"]}
+    return {**flat, **{status: row["left out"].get(status, 0) for status in STATUSES}}
 
 
 def cli() -> None:

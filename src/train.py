@@ -23,7 +23,7 @@ def main(cfg: DictConfig, run: Run) -> float | None:
     with trainer_for(cfg, run) as trainer:
         trainer.fit(model, datamodule=datamodule, ckpt_path=run.checkpoint)
         metrics = results.fit_metrics(trainer)
-        if cfg.test:
+        if cfg.test and not results.pruned(trainer):  # a pruned trial is not worth testing
             trainer.test(model, datamodule=datamodule, ckpt_path=results.best_checkpoint(trainer), verbose=False)
             metrics |= results.logged_metrics(trainer, "test")
     results.show_metrics(metrics, title=f"{cfg.job_name}: final metrics")

@@ -1,5 +1,9 @@
 """OptunaSweeper: Hydra's Sweeper API on Optuna's ask-and-tell interface (``hydra/sweeper=tasktriad_optuna``).
 
+Any number of sweep processes (workers) pointed at one study run it together: each asks the study for a trial,
+runs it as a job in the folder named by the trial's number, and tells the result. Workers see each other only
+through the study's storage (``src/runs/study.py``), so they may run on one machine or on many (SLURM array jobs).
+
 Hydra imports this module whenever it scans its plugins, i.e. on every command, ``--help`` included; optuna is
 imported only when a sweep runs (``hparams_search=...``), so nothing else pays for it. No ``from __future__ import
 annotations``: Hydra's plugin scan executes this module outside ``sys.modules``, where a dataclass cannot resolve
@@ -8,55 +12,48 @@ string annotations.
 
 import logging
 import math
+import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import ChoiceSweep, IntervalSweep, Override, RangeSweep
 from hydra.core.plugins import Plugins
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig
 
+from hydra_plugins.tasktriad_sweeps.space import distribution, suggest
+
 if TYPE_CHECKING:
+    import optuna
     from optuna.distributions import BaseDistribution
+    from optuna.storages import BaseStorage
 
 log = logging.getLogger(__name__)
 DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize", "maximize": "maximize"}
 
 
-def distribution(override: Override) -> "BaseDistribution | None":
-    """Optuna's distribution for a sweep override; None for a fixed value."""
-    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-
-    value = override.value()
-    log_scale = "log" in getattr(value, "tags", set())
-    if isinstance(value, ChoiceSweep):
-        return CategoricalDistribution(list(value.list))
-    if isinstance(value, RangeSweep):
-        if all(isinstance(v, int) for v in (value.start, value.stop, value.step)):
-            return IntDistribution(value.start, value.stop - 1, step=value.step)  # range's stop is exclusive
-        return FloatDistribution(value.start, value.stop, step=value.step)
-    if isinstance(value, IntervalSweep):
-        if isinstance(value.start, int) and isinstance(value.end, int):
-            return IntDistribution(value.start, value.end, log=log_scale)
-        return FloatDistribution(float(value.start), float(value.end), log=log_scale)
-    return None
-
-
 @dataclass
 class OptunaSweeperConf:
-    """Ask-and-tell Optuna sweeper: TPE sampler, study in a SQLite file of the sweep dir."""
+    """Ask-and-tell Optuna sweeper: TPE sampler, a study shared by every worker pointed at it, optional pruning."""
 
     _target_: str = "hydra_plugins.tasktriad_sweeps.optuna_sweeper.OptunaSweeper"
     direction: str = "minimize"  # minimize | maximize (min | max accepted: ${task.mode})
-    n_trials: int = 20  # trials in the study in all: a re-run of the same sweep dir runs only the rest
-    n_jobs: int = 1  # trials asked and launched together
-    seed: int | None = None  # the TPE sampler's seed
+    n_trials: int = 20  # trials in the study in all, over every worker: a re-run of the same study runs only the rest
+    n_jobs: int = 1  # trials a worker asks for and launches together
+    seed: int | None = None  # the TPE sampler's seed (trial n samples with seed + n)
     study_name: str = "tasktriad"
-    storage: str | None = "sqlite:///${hydra.sweep.dir}/optuna.db"  # null: in memory
+    storage: str = (
+        "sqlite"  # sqlite (<sweep dir>/optuna.db) | journal (<sweep dir>/optuna.journal) | journal:<file> | URL
+    )
+    pruner: str = "none"  # none | median | hyperband | ... (any of Optuna's pruners, in snake case)
+    pruner_args: dict[str, Any] = field(default_factory=dict)  # the pruner's arguments (n_startup_trials: 5, ...)
+    heartbeat_interval: int = 30  # seconds between two heartbeats of a worker's running trials
+    grace_period: int = 120  # seconds without a heartbeat before a trial counts as stopped (its worker died)
+    retries: int = 1  # times a stopped trial is run again, as a new trial with its parameters
     params: dict[str, Any] = field(
         default_factory=dict
     )  # key: choice(...) | range(...) | interval(...) | tag(log, ...)
@@ -67,21 +64,28 @@ ConfigStore.instance().store(
 )
 
 
+def counted(trials: "list[optuna.trial.FrozenTrial]") -> int:
+    """Trials that count towards ``n_trials``: finished or running, except failed ones that a retry replaced."""
+    from optuna.trial import TrialState
+
+    retried = {n for t in trials for n in t.system_attrs.get("retry_history", [])}
+    return sum(
+        1 for t in trials if t.number not in retried and (t.state.is_finished() or t.state == TrialState.RUNNING)
+    )
+
+
 class OptunaSweeper(Sweeper):
     """Each trial: ask Optuna for values, launch a job with them as overrides, tell it the job's return value."""
 
-    def __init__(
-        self,
-        direction: str,
-        n_trials: int,
-        n_jobs: int,
-        seed: int | None,
-        study_name: str,
-        storage: str | None,
-        params: dict[str, Any],
-    ) -> None:
-        self.direction, self.n_trials, self.n_jobs, self.seed = DIRECTIONS[direction], n_trials, n_jobs, seed
-        self.study_name, self.storage, self.params = study_name, storage, dict(params)
+    def __init__(self, **settings: Any) -> None:
+        conf = OptunaSweeperConf(**settings)
+        self.direction, self.n_trials, self.n_jobs, self.seed = (
+            DIRECTIONS[conf.direction],
+            conf.n_trials,
+            conf.n_jobs,
+            conf.seed,
+        )
+        self.conf = conf
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
         """Keep the launcher that runs the trials' jobs."""
@@ -90,46 +94,148 @@ class OptunaSweeper(Sweeper):
             hydra_context=hydra_context, task_function=task_function, config=config
         )
 
-    def sweep(self, arguments: list[str]) -> list[Any]:
-        """Run trials until the study holds ``n_trials`` finished ones; returns the jobs' results."""
+    def study(self, storage: "BaseStorage", pruner: "optuna.pruners.BasePruner") -> "optuna.Study":
+        """The study, created by the first worker and loaded by the others; one message if its direction differs."""
         import optuna
 
+        from src.errors import TriadError
+
+        study = optuna.create_study(
+            study_name=self.conf.study_name,
+            storage=storage,
+            direction=self.direction,
+            load_if_exists=True,
+            pruner=pruner,
+        )
+        if study.direction.name.lower() != self.direction:
+            raise TriadError(
+                f"study {self.conf.study_name!r} in hydra.sweeper.storage={self.conf.storage} was made to "
+                f"{study.direction.name.lower()}, and this sweep would {self.direction} it.\n"
+                f"  Name another study (hydra.sweeper.study_name=...) or sweep dir, or sweep in its direction."
+            )
+        return study
+
+    def sweep(self, arguments: list[str]) -> list[Any]:
+        """Run trials until the study holds ``n_trials`` finished ones; returns this worker's jobs' results."""
+        from optuna.storages import fail_stale_trials
+        from optuna.trial import TrialState
+
+        from src.runs.study import Liveness, open_storage, pruner
+
         parser = OverridesParser.create()
-        overrides = parser.parse_overrides([*(f"{k}={v}" for k, v in self.params.items()), *arguments])
+        overrides = parser.parse_overrides([*(f"{k}={v}" for k, v in self.conf.params.items()), *arguments])
         space = {o.get_key_element(): d for o in overrides if (d := distribution(o)) is not None}
         fixed = [o.input_line for o in overrides if o.get_key_element() not in space]
-        Path(self.config.hydra.sweep.dir).mkdir(parents=True, exist_ok=True)
-        study = optuna.create_study(
-            study_name=self.study_name, storage=self.storage, direction=self.direction, load_if_exists=True
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        chosen = pruner(self.conf.pruner, dict(self.conf.pruner_args))  # a bad name: before anything is written
+        liveness = Liveness(self.conf.heartbeat_interval, self.conf.grace_period, self.conf.retries)
+        storage = open_storage(self.conf.storage, sweep_dir, liveness)
+        study = self.study(storage, chosen)
+        trials = study.get_trials(deepcopy=False)
+        log.info(
+            f"Study {self.conf.study_name!r} ({self.conf.storage}): {counted(trials)} trial(s) done or running, "
+            f"{self.n_trials} wanted"
         )
-        # A continued study gets a sampler seeded past its earlier trials: re-seeded alike, it would propose them again.
-        study.sampler = optuna.samplers.TPESampler(seed=None if self.seed is None else self.seed + len(study.trials))
-        for stale in [t for t in study.trials if t.state == optuna.trial.TrialState.RUNNING]:
-            study.tell(stale.number, state=optuna.trial.TrialState.FAIL)  # its sweep was killed: it never finished
-            log.info(f"Trial #{stale.number} was left running by a stopped sweep: marked failed")
-        done = [t for t in study.trials if t.state.is_finished()]
-        log.info(f"Study {self.study_name!r} in {self.storage}: {len(done)} trial(s) done, {self.n_trials} wanted")
-        results = []
-        while (remaining := self.n_trials - len([t for t in study.trials if t.state.is_finished()])) > 0:
-            trials = [study.ask(space) for _ in range(min(self.n_jobs, remaining))]
-            batch = [[*fixed, *(f"{k}={v}" for k, v in t.params.items())] for t in trials]
-            try:
-                returns = self.launcher.launch(batch, initial_job_idx=len(study.trials) - len(trials))
-            except BaseException:  # stopped (SIGTERM, Ctrl-C): these trials will never finish
-                for trial in trials:
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                raise
-            for trial, ret in zip(trials, returns, strict=True):
-                value = ret.return_value if ret.status.name == "COMPLETED" else None
-                if isinstance(value, int | float) and math.isfinite(value):
-                    study.tell(trial, float(value))
-                else:  # a failed job returns None (its reason is in its failure.txt and the summary)
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                results.append(ret)
-        completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-        if completed:
+        results: list[Any] = []
+        waiting_on: list[int] = []
+        while True:
+            fail_stale_trials(study)  # trials whose worker stopped: failed, and retried if allowed
+            trials = study.get_trials(deepcopy=False)
+            free = self.n_trials - counted(trials)
+            if free > 0:
+                asked = [self.ask(study, storage, space) for _ in range(min(self.n_jobs, free))]
+                results += self.run(study, storage, asked, fixed, sweep_dir)
+                continue
+            running = [t.number for t in trials if t.state == TrialState.RUNNING]
+            if not running:
+                break
+            if running != waiting_on:
+                log.info(f"Waiting for trial(s) {running} of other workers (or of a stopped one) to finish")
+                waiting_on = running
+            time.sleep(min(self.conf.heartbeat_interval, 10))
+        self.report_best(study)
+        return results
+
+    def ask(
+        self, study: "optuna.Study", storage: "BaseStorage", space: dict[str, "BaseDistribution"]
+    ) -> "optuna.trial.Trial":
+        """A new trial (or a stopped one's retry), sampled with ``seed + its number``: workers never sample alike."""
+        import optuna
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Heartbeat ... to be used with Study.optimize": we beat ourselves
+            trial = study.ask()
+        study.sampler = optuna.samplers.TPESampler(seed=None if self.seed is None else self.seed + trial.number)
+        for name, dist in space.items():
+            suggest(trial, name, dist)
+        study_id = storage.get_study_id_from_name(study.study_name)
+        attrs = storage.get_trial_system_attrs(storage.get_trial_id_from_study_id_trial_number(study_id, trial.number))
+        if "failed_trial" in attrs:
+            log.info(f"Trial #{trial.number} runs trial #{attrs['failed_trial']} again: its worker stopped")
+        return trial
+
+    def run(
+        self, study: "optuna.Study", storage: "BaseStorage", trials: list[Any], fixed: list[str], sweep_dir: Path
+    ) -> list[Any]:
+        """Launch the trials' jobs (each in the folder of its number), with heartbeats; tell the study each result."""
+        from optuna.trial import TrialState
+
+        from src.errors import TriadError
+        from src.runs.folder import is_run
+        from src.runs.study import heartbeats
+        from src.runs.trial import TRIAL_ENV
+
+        study_id = storage.get_study_id_from_name(study.study_name)
+        ids = [storage.get_trial_id_from_study_id_trial_number(study_id, t.number) for t in trials]
+        for trial in trials:
+            if is_run(sweep_dir / str(trial.number)):
+                for each in trials:
+                    study.tell(each, state=TrialState.FAIL)
+                raise TriadError(
+                    f"{sweep_dir / str(trial.number)} already holds a run, not of trial #{trial.number} of study "
+                    f"{study.study_name!r}: two studies share this sweep dir. Give each its own hydra.sweep.dir."
+                )
+        batch = [
+            [
+                *fixed,
+                *(f"{k}={v}" for k, v in t.params.items()),
+                f"hydra.sweep.subdir={t.number}",
+                f"++hydra.job.env_set.{TRIAL_ENV}={t.number}",
+            ]
+            for t in trials
+        ]
+        try:
+            with heartbeats(storage, ids):
+                returns = self.launcher.launch(batch, initial_job_idx=trials[0].number)
+        except BaseException:  # stopped (SIGTERM, Ctrl-C): these trials will never finish
+            for trial in trials:
+                self.tell(study, trial, state=TrialState.FAIL)
+            raise
+        for trial, trial_id, ret in zip(trials, ids, returns, strict=True):
+            value = ret.return_value if ret.status.name == "COMPLETED" else None
+            if "pruned_after_epochs" in storage.get_trial(trial_id).user_attrs:
+                self.tell(study, trial, state=TrialState.PRUNED)
+            elif isinstance(value, int | float) and math.isfinite(value):
+                self.tell(study, trial, values=float(value))
+            else:  # a failed job returns None (its reason is in its failure.txt and the summary)
+                self.tell(study, trial, state=TrialState.FAIL)
+        return list(returns)
+
+    def tell(self, study: "optuna.Study", trial: Any, **result: Any) -> None:
+        """Tell the study a trial's result, unless another worker has failed it meanwhile (no heartbeat in time)."""
+        from optuna.exceptions import UpdateFinishedTrialError
+
+        try:
+            study.tell(trial, **result)
+        except (UpdateFinishedTrialError, ValueError) as err:
+            log.warning(f"Trial #{trial.number}: its result was not recorded in the study ({err})")
+
+    def report_best(self, study: "optuna.Study") -> None:
+        """Log the study's best trial, or that none completed."""
+        from optuna.trial import TrialState
+
+        if any(t.state == TrialState.COMPLETE for t in study.get_trials(deepcopy=False)):
             best = study.best_trial
             log.info(f"Best trial #{best.number}: {best.value} with {best.params}")
         else:
-            log.error(f"Study {self.study_name!r}: no trial completed, so there is no best trial.")
-        return results
+            log.error(f"Study {self.conf.study_name!r}: no trial completed, so there is no best trial.")

@@ -17,8 +17,18 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from src.cli.reporting import fail
-from src.runs.folder import atomic_write, config_file, failure_file, is_run, metrics_file, overrides
-from src.runs.metrics import Row, last_values, rows
+from src.runs.folder import (
+    atomic_write,
+    config_file,
+    exclusive,
+    failure_file,
+    is_run,
+    metrics_file,
+    overrides,
+    pruned_file,
+    stopped_file,
+)
+from src.runs.metrics import Row, is_test_row, last_values, rows
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +39,16 @@ def job_overrides(job: Path) -> dict[str, str]:
 
 
 def status(job: Path, last: Row) -> tuple[str, str]:
-    """``(status, reason)`` of a job: completed, failed (with its one-line reason) or unfinished (running, killed).
+    """``(status, reason)`` of a job: completed; failed, pruned, stopped (its worker died), with why; or unfinished.
 
     Completed: it logged test metrics, or, with ``test=false``, any metric at all (a killed job then looks done).
     """
     if failure_file(job).is_file():
         return "failed", failure_file(job).read_text().strip().splitlines()[0]
+    if pruned_file(job).is_file():  # stopped by its study's pruner: neither a failure nor a finished run
+        return "pruned", pruned_file(job).read_text().strip().splitlines()[0]
+    if stopped_file(job).is_file():  # its worker died: another worker failed the trial (and retried it)
+        return "stopped", stopped_file(job).read_text().strip().splitlines()[0]
     tests = bool(OmegaConf.load(config_file(job)).get("test", True)) if config_file(job).is_file() else True
     done = any(k.startswith("test/") for k in last) if tests else bool(last)
     return ("completed", "") if done else ("unfinished", "")
@@ -77,7 +91,8 @@ def collect(sweep_dir: Path, target: tuple[str, str | None, str | None] | None =
         logged = rows(metrics_file(job)) if metrics_file(job).is_file() else []
         last = last_values(logged)
         state, reason = status(job, last)
-        row = {"job": job.name, "status": state, "reason": reason, **values}
+        epochs = {row["epoch"] for row in logged if "epoch" in row and not is_test_row(row)}  # trained (or begun)
+        row = {"job": job.name, "status": state, "reason": reason, **values, "epochs": len(epochs)}
         if target is not None:
             row["optimized"] = optimised(logged, *job_target(job, target))
         table.append({**row, **last, "run_dir": str(job)})
@@ -132,6 +147,9 @@ class SweepSummary(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Summarise every job folder of the sweep; exit 1 if any job failed."""
         rows = self.summarise(config)
+        stopped = [row["job"] for row in rows if row["status"] == "stopped"]
+        if stopped:
+            log.warning(f"Job(s) {', '.join(stopped)} stopped: their worker died (each one's stopped.txt says more)")
         failed = [row for row in rows if row["status"] == "failed"]
         if failed:
             fail(
@@ -141,10 +159,18 @@ class SweepSummary(Callback):
             )
 
     def summarise(self, config: DictConfig) -> list[dict[str, Any]]:
-        """Write summary.csv (and summary.png when a metric was optimised over swept keys); return the rows."""
+        """Write summary.csv (and summary.png when a metric was optimised over swept keys); return the rows.
+
+        Several workers of one study write it: one at a time (a lock file in the sweep dir), each from every job
+        folder, so that the last one to write has seen every job finished before it.
+        """
         sweep_dir = Path(config.hydra.sweep.dir)
         if not sweep_dir.is_dir():
             return []
+        with exclusive(sweep_dir / ".summary.lock"):
+            return self._summarise(config, sweep_dir)
+
+    def _summarise(self, config: DictConfig, sweep_dir: Path) -> list[dict[str, Any]]:
         metric = OmegaConf.select(config, "optimized_metric", default=None)
         monitor, mode = (OmegaConf.select(config, f"task.{key}", default=None) for key in ("monitor", "mode"))
         rows, swept = collect(sweep_dir, (metric, monitor, mode) if metric else None)

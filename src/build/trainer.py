@@ -16,7 +16,7 @@ from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig
 
-from src.callbacks import ForwardStopSignal, StopOnDivergence
+from src.callbacks import ForwardStopSignal, ReportToTrial, StopOnDivergence
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
 from src.runs.life import Run
@@ -67,6 +67,9 @@ def instantiate_trainer(cfg: DictConfig, run: Run | None = None) -> pl.Trainer:
         callbacks = [c for c in callbacks if not isinstance(c, ProgressBar)]
     callbacks.append(StopOnDivergence())  # every run: a non-finite loss is never trained on, nor saved
     callbacks.append(ForwardStopSignal())  # every run: SIGTERM stops every DDP rank at once, with no collective call
+    if run is not None and run.trial is not None and cfg.get("optimized_metric"):  # a job of an Optuna sweep
+        log.info(f"Optuna trial #{run.trial.number}: {cfg.optimized_metric} is reported each epoch")
+        callbacks.append(ReportToTrial(run.trial, cfg.optimized_metric, run.folder))
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     quiet = {} if cfg.trainer.get("profiler") is not None else {"profiler": NoProfiler()}  # no profiling, at no cost
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()], **quiet)

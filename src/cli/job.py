@@ -8,6 +8,7 @@ its epoch and index (Lightning warns that a mid-epoch checkpoint without a resum
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -31,6 +32,7 @@ from src.cli.reporting import USER_ERRORS, causes, fail_with, innermost, unwrapp
 from src.errors import TriadError
 from src.runs.folder import atomic_write, checkpoint_file, failure_file
 from src.runs.life import Run, decide
+from src.runs.trial import job_trial
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,7 +80,8 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
 def decided(cfg: DictConfig, folder: Path, *, multirun: bool = False) -> Run:
     """What the run composed as ``cfg`` is, in ``folder`` (``src/runs/life.py``): new, resumed or requeued."""
     resume, ckpt_path = OmegaConf.select(cfg, "resume"), OmegaConf.select(cfg, "ckpt_path")  # eval: the one tested
-    return decide(folder, resume=resume, ckpt_path=ckpt_path, multirun=multirun)
+    run = decide(folder, resume=resume, ckpt_path=ckpt_path, multirun=multirun)
+    return dataclasses.replace(run, trial=job_trial())
 
 
 def validate(cfg: DictConfig) -> None:

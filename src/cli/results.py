@@ -11,6 +11,8 @@ from lightning.pytorch.utilities import rank_zero_only
 from rich.console import Console
 from rich.table import Table
 
+from src.callbacks import ReportToTrial
+
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +34,11 @@ def fit_metrics(trainer: pl.Trainer) -> dict[str, float]:
     if checkpoint is not None and checkpoint.best_model_score is not None and checkpoint.monitor:
         metrics[checkpoint.monitor] = float(checkpoint.best_model_score)
     return metrics
+
+
+def pruned(trainer: pl.Trainer) -> bool:
+    """Whether the study's pruner stopped this run (a job of an Optuna sweep)."""
+    return any(isinstance(c, ReportToTrial) and c.pruned for c in trainer.callbacks)
 
 
 def best_checkpoint(trainer: pl.Trainer) -> str | None:

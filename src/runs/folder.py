@@ -59,6 +59,16 @@ def failure_file(run: Path) -> Path:
     return run / "failure.txt"
 
 
+def pruned_file(run: Path) -> Path:
+    """Where a trial stopped by its study's pruner says why (the sweep summary reads it)."""
+    return run / "pruned.txt"
+
+
+def stopped_file(run: Path) -> Path:
+    """Where a trial whose sweep worker died says so (written by the worker that found it stopped)."""
+    return run / "stopped.txt"
+
+
 def checkpoint_file(run: Path, name: str) -> Path:
     """``checkpoints/<name>.ckpt`` of the run: ``best`` (by task.monitor) or ``last``."""
     return run / "checkpoints" / f"{name}.ckpt"
@@ -120,3 +130,19 @@ def newest_ckpt(job_log_dir: str, experiment: str, wiring_check: bool = False) -
 # Cached per config: every read of backbone_ckpt in one run (checks, the hyper-parameters stored in checkpoints,
 # the weights loaded) gives the same file, even if a sweep job writes a newer one meanwhile.
 OmegaConf.register_new_resolver("newest_ckpt", newest_ckpt, replace=True, use_cache=True)
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Inside, no other process holds ``lock`` (an advisory lock: flock, NFSv4 included; none on Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: workers of one study on one Windows machine would need another lock
+        yield
+        return
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from src.errors import TriadError
 from src.runs.folder import atomic_write, checkpoint_file, config_file, is_run, metrics_file, overrides, overrides_file
+from src.runs.trial import JobTrial
 
 log = logging.getLogger(__name__)
 RESUME = "resume="
@@ -41,6 +42,7 @@ class Run:
     checkpoint: str | None = None  # fit starts from it (ckpt_path=, or a continued run's last.ckpt)
     continue_after: int | None = None  # metrics.csv keeps its rows up to this step (-1: none); None: a new file
     multirun: bool = False  # a job of a sweep: a failure is recorded, and the sweep goes on
+    trial: JobTrial | None = None  # a job of an Optuna sweep: the trial it reports its epochs to
 
     def record(self, cfg: DictConfig) -> None:
         """A resumed run, every check passed: its .hydra/ files now describe the continued run (atomically).

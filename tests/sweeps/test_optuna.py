@@ -10,7 +10,7 @@ import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from hydra_plugins.tasktriad_sweeps.optuna_sweeper import distribution
+from hydra_plugins.tasktriad_sweeps.space import distribution
 from tests.helpers import run_cli
 
 SMALL = [
