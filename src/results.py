@@ -24,7 +24,8 @@ from omegaconf import OmegaConf
 from hydra_plugins.tasktriad_sweeps.summary import collect, write_csv
 from src.cli.reporting import fail
 
-REPEATS = ("seed", "data.fold")  # the keys averaged over: a setting is everything else that was swept
+REPEATS = ("seed", "data.fold", "hydra.sweeper.seed")  # averaged over: a setting is everything else that was swept
+STUDY = ("best", "epochs", "trials")  # --studies: per sweep, the best optimized value, epochs trained, jobs run
 STATUSES = ("failed", "pruned", "stopped", "unfinished")  # a job's status other than completed (the sweep summary's)
 
 
@@ -41,6 +42,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--plot", type=Path, help="also draw the first metric against --x to this PNG file (a new file)"
     )
     parser.add_argument("--x", help="the swept key on the plot's x axis (default: the first one)")
+    parser.add_argument(
+        "--studies",
+        action="store_true",
+        help="a row per setting of whole sweeps (their command lines): best optimized value, epochs, trials",
+    )
     return parser.parse_args(argv)
 
 
@@ -121,7 +127,9 @@ def main(argv: list[str] | None = None) -> str:
         if path is not None and path.exists():
             fail(f"{path} exists: results never replace a file. Name another one, or move it.")
     jobs, keys, mode, monitor = gather(args.sweeps)
-    metrics = args.metric or default_metrics(jobs, monitor)
+    if args.studies:
+        jobs, keys = studies(jobs, mode)
+    metrics = args.metric or (list(STUDY) if args.studies else default_metrics(jobs, monitor))
     missing = [m for m in metrics if not any(m in job for job in jobs)]
     if missing:
         logged = sorted({k for job in jobs for k, v in job.items() if k != "optimized" and isinstance(v, float)})
@@ -139,6 +147,36 @@ def main(argv: list[str] | None = None) -> str:
             fail(f"--x={x} is not a swept key; the swept keys: {', '.join(keys)}")
         plot(rows, keys, metrics[0], x, args.plot)
     return text
+
+
+def studies(jobs: list[dict[str, Any]], mode: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each sweep as one row: its command line, its best optimized value, the epochs its jobs trained, its jobs.
+
+    The setting is what differs between the sweeps' command lines (``hydra.sweeper.pruner=median``), repeats
+    (``seed``, ``hydra.sweeper.seed``) aside; failed, pruned and unfinished jobs count in ``trials`` and ``epochs``.
+    """
+    by_sweep: dict[Path, list[dict[str, Any]]] = {}
+    for job in jobs:
+        by_sweep.setdefault(Path(job["run_dir"]).parent, []).append(job)
+    rows = []
+    for sweep, members in by_sweep.items():
+        done = [job["optimized"] for job in members if job["status"] == "completed" and _finite(job.get("optimized"))]
+        best = (min if mode == "min" else max)(done) if done else math.nan
+        epochs = float(sum(job.get("epochs", 0) for job in members))
+        rows.append(
+            {**command_line(sweep), "status": "completed", "best": best, "epochs": epochs, "trials": len(members)}
+        )
+    keys = list(dict.fromkeys(k for row in rows for k in row if k not in REPEATS and _is_override(k, rows)))
+    return rows, [k for k in keys if len({str(row.get(k)) for row in rows}) > 1]
+
+
+def command_line(sweep: Path) -> dict[str, str]:
+    """The overrides a sweep was started with (``key: value``), from its multirun.yaml; its folder left out."""
+    if not (sweep / "multirun.yaml").is_file():
+        fail(f"{sweep} has no multirun.yaml: --studies reads each sweep's command line from it.")
+    overrides = OmegaConf.load(sweep / "multirun.yaml").hydra.overrides
+    pairs = (o.split("=", 1) for o in [*overrides.hydra, *overrides.task] if "=" in o)
+    return {key: value for key, value in pairs if key not in ("hydra.sweep.dir", "hydra.run.dir")}
 
 
 def default_metrics(jobs: list[dict[str, Any]], monitor: str | None) -> list[str]:

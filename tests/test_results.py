@@ -86,3 +86,31 @@ def test_bad_input_is_one_message(
         results.main(filled)
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and said in err and "Traceback" not in err, err
+
+
+def test_studies_compares_whole_sweeps_by_their_command_lines(tmp_path: Path) -> None:
+    """Two pruners, two sweeper seeds each: a row per pruner, best value, epochs and trials as mean ± sd (n)."""
+    sweeps = []
+    for pruner, seed, best, lengths in [
+        ("none", "1", 0.9, [2, 2]),
+        ("none", "2", 0.75, [2, 2]),
+        ("median", "1", 0.8, [2, 1]),
+        ("median", "2", 0.8, [1, 2]),
+    ]:
+        folder = tmp_path / f"{pruner}{seed}"
+        folder.mkdir()
+        hydra = [f"hydra.sweeper.pruner={pruner}", f"hydra.sweeper.seed={seed}", f"hydra.sweep.dir={folder}"]
+        (folder / "multirun.yaml").write_text(
+            f"optimized_metric: val/acc\ntask:\n  monitor: val/acc\n  mode: max\nhydra:\n  overrides:\n"
+            f"    hydra: {hydra}\n    task: [hparams_search=clusters_optuna]\n"
+        )
+        for number, epochs in enumerate(lengths):
+            values = [best - 0.1 * (number + 1)] * (epochs - 1) + [best if number == 0 else best - 0.2]
+            job(folder, number, {"optimizer.lr": str(number)}, values, 0.5)
+        sweeps.append(str(folder))
+    header, _, *rows = results.main([*sweeps, "--studies"]).splitlines()
+    assert header == "| hydra.sweeper.pruner | best | epochs | trials | left out |"
+    assert rows == [
+        "| none | **0.825 ± 0.11 (2)** | 4 ± 0 (2) | 2 ± 0 (2) | – |",
+        "| median | 0.8 ± 0 (2) | 3 ± 0 (2) | 2 ± 0 (2) | – |",
+    ]

@@ -23,7 +23,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.plugins import Plugins
 from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from hydra_plugins.tasktriad_sweeps.space import distribution, suggest
 
@@ -120,6 +120,7 @@ class OptunaSweeper(Sweeper):
         from optuna.storages import fail_stale_trials
         from optuna.trial import TrialState
 
+        from src.runs.folder import atomic_write
         from src.runs.study import Liveness, open_storage, pruner
 
         parser = OverridesParser.create()
@@ -131,6 +132,8 @@ class OptunaSweeper(Sweeper):
         liveness = Liveness(self.conf.heartbeat_interval, self.conf.grace_period, self.conf.retries)
         storage = open_storage(self.conf.storage, sweep_dir, liveness)
         study = self.study(storage, chosen)
+        with atomic_write(sweep_dir / "multirun.yaml", new=True) as handle:  # as Hydra's sweeper: the sweep's config
+            handle.write(OmegaConf.to_yaml(self.config))
         trials = study.get_trials(deepcopy=False)
         log.info(
             f"Study {self.conf.study_name!r} ({self.conf.storage}): {counted(trials)} trial(s) done or running, "

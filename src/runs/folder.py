@@ -81,10 +81,11 @@ def runs_below(job_log_dir: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_write(path: Path | str, mode: str = "w", **open_kwargs: Any) -> Iterator[IO[Any]]:
+def atomic_write(path: Path | str, mode: str = "w", *, new: bool = False, **open_kwargs: Any) -> Iterator[IO[Any]]:
     """A handle on a temp file beside ``path``; on success it replaces ``path``, on any failure it is removed.
 
     A reader (or a resumed run) never sees half a file: a crash or a kill mid-write leaves the old ``path`` as it was.
+    ``new``: write ``path`` only if it does not exist yet (another process may have written it meanwhile: kept).
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write writes whole files: mode must be 'w' or 'wb', got {mode!r}")
@@ -96,7 +97,12 @@ def atomic_write(path: Path | str, mode: str = "w", **open_kwargs: Any) -> Itera
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, target)
+        if not new:
+            os.replace(temp, target)
+            return
+        with suppress(FileExistsError):
+            os.link(temp, target)  # atomic, and never over an existing file
+        temp.unlink()
     except BaseException:
         with suppress(FileNotFoundError):
             temp.unlink()

@@ -66,6 +66,8 @@ def open_storage(spec: str, sweep_dir: Path, liveness: Liveness | None = None) -
         if not url.startswith("sqlite:///"):
             return RDBStorage(url, **beat)
         db = Path(url.removeprefix("sqlite:///"))
+        if db.is_file():
+            return RDBStorage(url, **beat)
         db.parent.mkdir(parents=True, exist_ok=True)
         with exclusive(db.with_name(f".{db.name}.lock")):  # workers started together: one creates the tables
             return RDBStorage(url, **beat)

@@ -60,3 +60,23 @@ def test_a_sweep_stopped_by_sigterm_keeps_the_jobs_it_finished(tmp_path: Path) -
     assert f"resume={sweep / '1'}" in result.stdout or "nothing to resume" in result.stdout
     assert [r["status"] for r in summary(sweep)] == ["completed"]  # job 0, finished before the signal
     assert not (sweep / "2").exists()  # the sweep stopped
+
+
+@pytest.mark.parametrize(
+    ("override", "said"),
+    [
+        ("hydra.sweeper.storage=postgresql://nobody@127.0.0.1:1/none", "cannot open the study's storage"),
+        ("hydra.sweeper.pruner=medain", "hydra.sweeper.pruner=medain: Optuna has no such pruner. Pruners: hyperband"),
+        ("hydra.sweeper.direction=minimize", "was made to maximize, and this sweep would minimize it"),
+    ],
+)
+def test_a_study_that_cannot_run_is_one_message(override: str, said: str, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    storage = f"sqlite:///{sweep / 'optuna.db'}"
+    optuna.create_study(study_name="clusters_optuna", storage=storage, direction="maximize")  # made by a first sweep
+    before = (sweep / "optuna.db").read_bytes()
+    result = run_cli("src.train", "hparams_search=clusters_optuna", override, f"hydra.sweep.dir={sweep}")
+    screen = result.stdout + result.stderr
+    assert result.returncode == 2 and said in screen and "Traceback" not in screen, screen[-3000:]
+    assert sorted(p.name for p in sweep.iterdir()) == ["optuna.db"] and (sweep / "optuna.db").read_bytes() == before
