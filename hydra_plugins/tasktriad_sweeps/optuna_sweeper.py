@@ -54,6 +54,7 @@ class OptunaSweeperConf:
     heartbeat_interval: int = 30  # seconds between two heartbeats of a worker's running trials
     grace_period: int = 120  # seconds without a heartbeat before a trial counts as stopped (its worker died)
     retries: int = 1  # times a stopped trial is run again, as a new trial with its parameters
+    seeds: list[int] = field(default_factory=list)  # repeats: each trial runs once per seed, its value is the mean
     params: dict[str, Any] = field(
         default_factory=dict
     )  # key: choice(...) | range(...) | interval(...) | tag(log, ...)
@@ -180,32 +181,39 @@ class OptunaSweeper(Sweeper):
     def run(
         self, study: "optuna.Study", storage: "BaseStorage", trials: list[Any], fixed: list[str], sweep_dir: Path
     ) -> list[Any]:
-        """Launch the trials' jobs (each in the folder of its number), with heartbeats; tell the study each result."""
+        """Launch the trials' jobs (each in the folder of its number), with heartbeats; tell the study each result.
+
+        With ``seeds``, a trial is a job per seed (folders ``<number>_seed<seed>``), and its value their mean: a trial
+        with a failed repeat fails; one whose repeats were pruned is pruned.
+        """
         from optuna.trial import TrialState
 
         from src.errors import TriadError
         from src.runs.folder import is_run
         from src.runs.study import heartbeats
-        from src.runs.trial import TRIAL_ENV
+        from src.runs.trial import TRIAL_ENV, folder_name
 
         study_id = storage.get_study_id_from_name(study.study_name)
         ids = [storage.get_trial_id_from_study_id_trial_number(study_id, t.number) for t in trials]
-        for trial in trials:
-            if is_run(sweep_dir / str(trial.number)):
-                for each in trials:
-                    study.tell(each, state=TrialState.FAIL)
-                raise TriadError(
-                    f"{sweep_dir / str(trial.number)} already holds a run, not of trial #{trial.number} of study "
-                    f"{study.study_name!r}: two studies share this sweep dir. Give each its own hydra.sweep.dir."
-                )
+        seeds = list(self.conf.seeds) or [None]  # repeats: each trial's jobs, one per seed
+        jobs = [(t, seed, folder_name(t.number, seed)) for t in trials for seed in seeds]
+        taken = [name for _, _, name in jobs if is_run(sweep_dir / name)]
+        if taken:
+            for each in trials:
+                study.tell(each, state=TrialState.FAIL)
+            raise TriadError(
+                f"{sweep_dir / taken[0]} already holds a run, not of study {study.study_name!r}'s trial: two studies "
+                f"share this sweep dir. Give each its own hydra.sweep.dir."
+            )
         batch = [
             [
                 *fixed,
                 *(f"{k}={v}" for k, v in t.params.items()),
-                f"hydra.sweep.subdir={t.number}",
+                *([f"seed={seed}"] if seed is not None else []),
+                f"hydra.sweep.subdir={name}",
                 f"++hydra.job.env_set.{TRIAL_ENV}={t.number}",
             ]
-            for t in trials
+            for t, seed, name in jobs
         ]
         try:
             with heartbeats(storage, ids):
@@ -214,12 +222,13 @@ class OptunaSweeper(Sweeper):
             for trial in trials:
                 self.tell(study, trial, state=TrialState.FAIL)
             raise
-        for trial, trial_id, ret in zip(trials, ids, returns, strict=True):
-            value = ret.return_value if ret.status.name == "COMPLETED" else None
+        for index, (trial, trial_id) in enumerate(zip(trials, ids, strict=True)):
+            repeats = returns[index * len(seeds) : (index + 1) * len(seeds)]
+            values = [r.return_value if r.status.name == "COMPLETED" else None for r in repeats]
             if "pruned_after_epochs" in storage.get_trial(trial_id).user_attrs:
                 self.tell(study, trial, state=TrialState.PRUNED)
-            elif isinstance(value, int | float) and math.isfinite(value):
-                self.tell(study, trial, values=float(value))
+            elif all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+                self.tell(study, trial, values=sum(values) / len(values))  # over the seeds, if repeated
             else:  # a failed job returns None (its reason is in its failure.txt and the summary)
                 self.tell(study, trial, state=TrialState.FAIL)
         return list(returns)

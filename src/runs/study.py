@@ -33,6 +33,7 @@ from optuna.trial import TrialState
 
 from src.errors import TriadError
 from src.runs.folder import atomic_write, exclusive, is_run, stopped_file
+from src.runs.trial import trial_folders
 
 log = logging.getLogger(__name__)
 # Heartbeats and their callbacks are "experimental" in Optuna since 2.9: used knowingly, and not worth a warning each.
@@ -96,9 +97,8 @@ class Stopped:
             if trial.number in t.system_attrs.get("retry_history", [])
         ]
         then = f"; it runs again as trial #{again[-1]}" if again else "; no retry is left (hydra.sweeper.retries)"
-        folder = self.sweep_dir / str(trial.number)
         log.warning(f"Trial #{trial.number}: its worker gave no heartbeat for {self.grace_period} s{then}")
-        if is_run(folder):
+        for folder in (f for f in trial_folders(self.sweep_dir, trial.number) if is_run(f)):
             with atomic_write(stopped_file(folder)) as handle:
                 handle.write(
                     f"trial #{trial.number} stopped: its worker gave no heartbeat for {self.grace_period} s (killed, "

@@ -60,3 +60,13 @@ def job_trial() -> JobTrial | None:
         str(sweeper.get("pruner", "none")),
         dict(sweeper.get("pruner_args") or {}),
     )
+
+
+def folder_name(number: int, seed: int | None = None) -> str:
+    """A trial's job folder in the sweep dir: its number; with repeats, one per seed (``3_seed1``)."""
+    return str(number) if seed is None else f"{number}_seed{seed}"
+
+
+def trial_folders(sweep_dir: Path, number: int) -> list[Path]:
+    """The job folders of a trial (one, or one per seed)."""
+    return [p for p in [sweep_dir / str(number), *sorted(sweep_dir.glob(f"{number}_seed*"))] if p.is_dir()]

@@ -11,6 +11,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 from hydra_plugins.tasktriad_sweeps.space import distribution
+from src import results
 from tests.helpers import run_cli
 
 SMALL = [
@@ -65,3 +66,27 @@ def test_an_optuna_search_writes_its_summary_and_a_rerun_continues_the_study(tmp
     assert len(proposals) == 5  # the continued study explored: its sampler was not re-seeded as the first one
     # The summary shows (and plots) what the sweeper was told: the monitored metric at its best epoch.
     assert [float(r["optimized"]) for r in summary] == pytest.approx([t.value for t in study.trials])
+
+
+@pytest.mark.train
+def test_repeated_trials_are_a_job_per_seed_and_their_value_the_mean(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    result = run_cli(
+        "src.train",
+        "hparams_search=clusters_optuna",
+        "hydra.sweeper.n_trials=2",
+        "hydra.sweeper.seeds=[1,2]",
+        f"hydra.sweep.dir={sweep}",
+        *SMALL,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {r["job"]: r for r in csv.DictReader((sweep / "summary.csv").open())}
+    assert sorted(rows) == ["0_seed1", "0_seed2", "1_seed1", "1_seed2"]
+    assert {rows[j]["seed"] for j in rows} == {"1", "2"}
+    study = optuna.load_study(study_name="clusters_optuna", storage=f"sqlite:///{sweep / 'optuna.db'}")
+    for trial in study.trials:
+        values = [float(rows[f"{trial.number}_seed{s}"]["optimized"]) for s in (1, 2)]
+        assert values[0] != values[1] and trial.value == pytest.approx(sum(values) / 2)
+        assert rows[f"{trial.number}_seed1"]["optimizer.lr"] == rows[f"{trial.number}_seed2"]["optimizer.lr"]
+    table = results.main([str(sweep)]).splitlines()
+    assert len(table) == 2 + 2 and all(" (2) |" in line for line in table[2:])  # a row per trial, over both seeds

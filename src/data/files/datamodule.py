@@ -18,7 +18,7 @@ from src.data.files.layout import Layout
 from src.data.files.order import EvalSampleOrder, FileSampleOrder
 from src.data.files.readers import Reader
 from src.data.files.samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
-from src.data.files.splits import SPLITS, split_refs
+from src.data.files.splits import SPLITS, divide
 from src.data.files.statistics import Statistics, statistics
 from src.data.spec import DataSpec, InputKind, TargetKind
 from src.errors import TriadError
@@ -52,6 +52,8 @@ class FileDataModule(SplitDataModule):
         split: Sequence[float] = (0.8, 0.1, 0.1),  # train, val, test fractions of the samples
         split_seed: int = 0,  # the split never depends on the run's seed
         split_by: str = "file",  # file: no file in two splits (one file: its samples) | sample: samples anywhere
+        folds: int | None = None,  # K-fold cross-validation: test is fold data.fold of K (stratified by class)
+        fold: int = 0,  # with folds: the test fold, 0..K-1; sweep it: -m data.fold=0,1,2,3,4
         normalize: bool = False,  # standardise inputs and continuous targets with training-split statistics
         cache: bool = False,  # keep read files in memory (per worker); false: training reads file by file
         on_bad_file: str = "raise",  # raise: stop, naming the file | skip: read every file once, leave bad out
@@ -75,6 +77,7 @@ class FileDataModule(SplitDataModule):
         self.datagetter, self.reader, self.prepare, self.dataset = datagetter, reader, prepare, dataset
         self.target_kind, self.num_classes = target_kind, num_classes
         self.split, self.split_seed, self.split_by = list(split), split_seed, split_by
+        self.folds, self.fold = folds, fold
         self.normalize, self.cache = normalize, cache
         self.on_bad_file = on_bad_file
         self.pin_memory, self.persistent_workers = pin_memory, persistent_workers
@@ -107,7 +110,8 @@ class FileDataModule(SplitDataModule):
         explicit = listed if isinstance(listed, dict) else None
         records = [r for part in explicit.values() for r in part] if explicit else list(listed)
         records, refs = self._references(records)
-        parts = self._split(records, refs, explicit)
+        folding = (self.folds, self.fold) if self.folds is not None else None
+        parts = divide(records, refs, explicit, self.split, self.split_seed, self.split_by, folding, self.target_kind)
         num_classes = class_count(records, self.num_classes) if self.target_kind == "integer" else None
         probe = FileSamples(records, parts["train"], self.reader, cache=False)
         x, y = probe.raw(0)
@@ -185,23 +189,6 @@ class FileDataModule(SplitDataModule):
         if bad:
             log.warning(f"on_bad_file=skip: skipped {len(bad)} unreadable file(s), e.g. {bad[0]}")
         return kept, refs
-
-    def _split(
-        self, records: list[Record], refs: list[SampleRef], explicit: dict[str, list[Record]] | None
-    ) -> dict[str, list[SampleRef]]:
-        if explicit is not None:  # the getter decided: samples follow their files' split
-            where = {r: split for split in SPLITS for r in map(str, (p for p, _ in explicit.get(split, [])))}
-            parts = {s: [ref for ref in refs if where.get(str(records[ref[0]][0])) == s] for s in SPLITS}
-        else:
-            parts = split_refs(refs, self.split, self.split_seed, self.split_by)
-        empty = [s for s in SPLITS if not parts[s]]
-        if empty:
-            raise TriadError(
-                f"the {'/'.join(empty)} split is empty ({len(refs)} samples, data.split={self.split}, "
-                f"data.split_by={self.split_by}): give every split a fraction large enough to hold at least one "
-                "sample (by file: one file)."
-            )
-        return parts
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         """Saved into every checkpoint by Lightning: the training split's statistics, which eval and predict reuse."""
