@@ -69,6 +69,31 @@ def test_each_job_of_a_multirun_gets_its_own_ddp_processes(tmp_path: Path) -> No
         assert [row["task"] for row in csv.DictReader(handle)] == ["classification", "integer_regression"]
 
 
+def test_each_trial_of_an_optuna_sweep_gets_its_own_ddp_processes_and_all_ranks_stop_when_pruned(
+    tmp_path: Path,
+) -> None:
+    sweep = tmp_path / "sweep"
+    args = [
+        "hparams_search=clusters_optuna",
+        "hydra.sweeper.n_trials=3",
+        "hydra.sweeper.pruner=median",
+        "+hydra.sweeper.pruner_args.n_startup_trials=1",
+        "optimizer.lr=choice(1e-7,3e-3)",  # 1e-7 learns nothing: pruned after its first epoch
+        *DDP,
+        "trainer.max_epochs=3",
+        "data.num_train=1024",
+        f"hydra.sweep.dir={sweep}",
+    ]
+    result = run_cli("src.train", *args, env={"LOG_DIR": str(tmp_path / "logs")}, timeout=3 * HANG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "logs").exists()  # no child ran a study of its own (the preset asks for a sweep)
+    with (sweep / "summary.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["status"] for row in rows} == {"completed", "pruned"}, rows
+    for row in rows:  # each job's ranks trained its own trial's model, and stopped together
+        assert int(row["epochs"]) == (3 if row["status"] == "completed" else 1), row
+
+
 def test_sigterm_stops_every_ddp_process_and_says_how_to_resume(tmp_path: Path) -> None:
     run = tmp_path / "run"
     args = [*DDP, "data.num_train=200000", "trainer.max_epochs=20", f"hydra.run.dir={run}"]

@@ -113,7 +113,9 @@ def publish_job() -> None:
     if not HydraConfig.initialized():
         return
     hydra = HydraConfig.get()
-    os.environ[JOB_ARGV] = json.dumps([*hydra.overrides.task, f'hydra.run.dir="{hydra.runtime.output_dir}"'])
+    # A single run in the job's folder, even where the config asks for a sweep (hparams_search=... sets MULTIRUN).
+    own = [*hydra.overrides.task, f'hydra.run.dir="{hydra.runtime.output_dir}"', "hydra.mode=RUN"]
+    os.environ[JOB_ARGV] = json.dumps(own)
 
 
 def child_argv(argv: list[str]) -> list[str]:
