@@ -79,3 +79,14 @@ def test_digits_in_five_folds_test_every_image_once(tmp_path: Path) -> None:
         tested.update(str(test.records[record][0]) for record, _ in test.refs)
         assert abs(len(test.refs) - 1797 / FOLDS) <= 1
     assert len(tested) == 1797 and set(tested.values()) == {1}
+
+
+def test_an_official_split_is_kept_unless_folds_are_asked_for(tmp_path: Path) -> None:
+    sizes = {}
+    for name, extra in {"official": [], "folded": [f"data.folds={FOLDS}", "data.fold=1"]}.items():
+        cfg = compose_cfg("train", ["data=ucr", "data.dataset=GunPoint", *extra], tmp_path)
+        datamodule = instantiate(cfg.data)
+        datamodule.setup()
+        sizes[name] = {split: len(samples.refs) for split, samples in datamodule.datasets.items()}
+    assert sizes["official"] == {"train": 40, "val": 10, "test": 150}  # GunPoint's own 50 / 150
+    assert sizes["folded"]["test"] == 200 // FOLDS and sum(sizes["folded"].values()) == 200
