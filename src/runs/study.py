@@ -67,11 +67,12 @@ def open_storage(spec: str, sweep_dir: Path, liveness: Liveness | None = None) -
         if not url.startswith("sqlite:///"):
             return RDBStorage(url, **beat)
         db = Path(url.removeprefix("sqlite:///"))
+        patient = {**beat, "engine_kwargs": {"connect_args": {"timeout": 60}}}  # busy workers: wait, do not fail
         if db.is_file():
-            return RDBStorage(url, **beat)
+            return RDBStorage(url, **patient)
         db.parent.mkdir(parents=True, exist_ok=True)
         with exclusive(db.with_name(f".{db.name}.lock")):  # workers started together: one creates the tables
-            return RDBStorage(url, **beat)
+            return RDBStorage(url, **patient)
     except Exception as err:  # a bad URL, a server that does not answer, a driver that is not installed
         raise TriadError(
             f"hydra.sweeper.storage={spec}: cannot open the study's storage: {type(err).__name__}: {err}\n"
