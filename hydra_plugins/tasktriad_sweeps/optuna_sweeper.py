@@ -25,7 +25,7 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
 
-from hydra_plugins.tasktriad_sweeps.space import distribution, suggest
+from hydra_plugins.tasktriad_sweeps.space import distribution, sampler, suggest
 
 if TYPE_CHECKING:
     import optuna
@@ -38,17 +38,18 @@ DIRECTIONS = {"min": "minimize", "max": "maximize", "minimize": "minimize", "max
 
 @dataclass
 class OptunaSweeperConf:
-    """Ask-and-tell Optuna sweeper: TPE sampler, a study shared by every worker pointed at it, optional pruning."""
+    """Ask-and-tell Optuna sweeper: a study shared by every worker pointed at it, optional pruning and repeats."""
 
     _target_: str = "hydra_plugins.tasktriad_sweeps.optuna_sweeper.OptunaSweeper"
     direction: str = "minimize"  # minimize | maximize (min | max accepted: ${task.mode})
     n_trials: int = 20  # trials in the study in all, over every worker: a re-run of the same study runs only the rest
     n_jobs: int = 1  # trials a worker asks for and launches together
-    seed: int | None = None  # the TPE sampler's seed (trial n samples with seed + n)
+    sampler: str = "tpe"  # tpe | random | grid (every point of the choice(...) params once; n_trials: their product)
+    seed: int | None = None  # the sampler's seed (trial n samples with seed + n)
     study_name: str = "tasktriad"
-    storage: str = (
-        "sqlite"  # sqlite (<sweep dir>/optuna.db) | journal (<sweep dir>/optuna.journal) | journal:<file> | URL
-    )
+    # Where every worker finds the study: sqlite (<sweep dir>/optuna.db) | journal (<sweep dir>/optuna.journal) |
+    # journal:<file> | an SQLAlchemy URL (postgresql://user@host/db)
+    storage: str = "sqlite"
     pruner: str = "none"  # none | median | hyperband | ... (any of Optuna's pruners, in snake case)
     pruner_args: dict[str, Any] = field(default_factory=dict)  # the pruner's arguments (n_startup_trials: 5, ...)
     heartbeat_interval: int = 30  # seconds between two heartbeats of a worker's running trials
@@ -130,6 +131,7 @@ class OptunaSweeper(Sweeper):
         fixed = [o.input_line for o in overrides if o.get_key_element() not in space]
         sweep_dir = Path(self.config.hydra.sweep.dir)
         chosen = pruner(self.conf.pruner, dict(self.conf.pruner_args))  # a bad name: before anything is written
+        sampler(self.conf.sampler, space, self.seed)
         liveness = Liveness(self.conf.heartbeat_interval, self.conf.grace_period, self.conf.retries)
         storage = open_storage(self.conf.storage, sweep_dir, liveness)
         study = self.study(storage, chosen)
@@ -163,15 +165,25 @@ class OptunaSweeper(Sweeper):
     def ask(
         self, study: "optuna.Study", storage: "BaseStorage", space: dict[str, "BaseDistribution"]
     ) -> "optuna.trial.Trial":
-        """A new trial (or a stopped one's retry), sampled with ``seed + its number``: workers never sample alike."""
+        """A new trial (or a stopped one's retry), sampled with ``seed + its number``: workers never sample alike.
+
+        A grid sampler picks its point as the trial is made (an unvisited one: two workers asking at the same instant
+        may both take the last), so it is set before.
+        """
         import optuna
 
+        seed = lambda n: None if self.seed is None else self.seed + n  # noqa: E731
+        if self.conf.sampler == "grid":  # one seed for every worker: it orders the grid's points, the same for all
+            study.sampler = sampler("grid", space, self.seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Heartbeat ... to be used with Study.optimize": we beat ourselves
             trial = study.ask()
-        study.sampler = optuna.samplers.TPESampler(seed=None if self.seed is None else self.seed + trial.number)
+        if self.conf.sampler != "grid":
+            study.sampler = sampler(self.conf.sampler, space, seed(trial.number))
         for name, dist in space.items():
             suggest(trial, name, dist)
+        if self.conf.sampler == "grid":  # told a result, a grid sampler stops the study when it is done: allowed only
+            study.sampler = optuna.samplers.RandomSampler()  # inside study.optimize (the next ask seeds a grid again)
         study_id = storage.get_study_id_from_name(study.study_name)
         attrs = storage.get_trial_system_attrs(storage.get_trial_id_from_study_id_trial_number(study_id, trial.number))
         if "failed_trial" in attrs:

@@ -41,3 +41,20 @@ def suggest(trial: "optuna.trial.Trial", name: str, dist: "BaseDistribution") ->
         trial.suggest_int(name, dist.low, dist.high, step=dist.step, log=dist.log)
     else:
         trial.suggest_float(name, dist.low, dist.high, step=dist.step, log=dist.log)
+
+
+def sampler(name: str, space: dict[str, "BaseDistribution"], seed: int | None) -> "optuna.samplers.BaseSampler":
+    """The sampler ``hydra.sweeper.sampler`` names (tpe, random, grid), seeded; one message for a bad choice."""
+    import optuna
+    from optuna.distributions import CategoricalDistribution
+
+    from src.errors import TriadError
+
+    if name == "grid":  # every point of the choice(...) keys, each once, in a seeded order
+        if not all(isinstance(d, CategoricalDistribution) for d in space.values()):
+            raise TriadError("hydra.sweeper.sampler=grid needs every swept key as choice(...): a grid has points.")
+        return optuna.samplers.GridSampler({k: list(d.choices) for k, d in space.items()}, seed=seed)
+    samplers = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
+    if name not in samplers:
+        raise TriadError(f"hydra.sweeper.sampler={name}: choose tpe, random or grid.")
+    return samplers[name](seed=seed)

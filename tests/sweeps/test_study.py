@@ -11,7 +11,8 @@ import pytest
 from optuna.storages import JournalStorage, RDBStorage, fail_stale_trials
 from optuna.trial import TrialState
 
-from hydra_plugins.tasktriad_sweeps.optuna_sweeper import counted
+from hydra_plugins.tasktriad_sweeps.optuna_sweeper import OptunaSweeper, counted
+from hydra_plugins.tasktriad_sweeps.space import sampler
 from src.errors import TriadError
 from src.runs import study as study_module
 from src.runs.folder import stopped_file
@@ -125,3 +126,31 @@ def test_a_pruner_that_does_not_exist_is_one_message_listing_those_that_do() -> 
         pruner("medain")
     assert "hyperband, median, none" in str(err.value)
     assert isinstance(pruner("median", {"n_startup_trials": 2}), optuna.pruners.MedianPruner)
+
+
+def test_two_workers_on_a_grid_visit_every_point_once(tmp_path: Path) -> None:
+    space = {
+        "lr": optuna.distributions.CategoricalDistribution([1e-3, 1e-2]),
+        "width": optuna.distributions.CategoricalDistribution([32, 64]),
+    }
+    sweepers = [OptunaSweeper(sampler="grid", seed=7) for _ in range(2)]
+    storages = [open_storage("journal", tmp_path) for _ in range(2)]
+    studies = [optuna.create_study(study_name="g", storage=storage, load_if_exists=True) for storage in storages]
+    for number in range(4):  # the workers take turns
+        worker = number % 2
+        trial = sweepers[worker].ask(studies[worker], storages[worker], space)
+        sweepers[worker].tell(studies[worker], trial, values=0.0)  # the last one ends the grid: no error
+    assert sorted((t.params["lr"], t.params["width"]) for t in studies[0].trials) == [
+        (1e-3, 32),
+        (1e-3, 64),
+        (1e-2, 32),
+        (1e-2, 64),
+    ]
+
+
+def test_a_grid_needs_choices_and_a_sampler_a_known_name() -> None:
+    with pytest.raises(TriadError, match="sampler=grid needs every swept key as choice"):
+        sampler("grid", SPACE, 0)
+    with pytest.raises(TriadError, match="sampler=cmaes: choose tpe, random or grid"):
+        sampler("cmaes", SPACE, 0)
+    assert isinstance(sampler("random", SPACE, 0), optuna.samplers.RandomSampler)
