@@ -78,7 +78,7 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
 
 
 def decided(cfg: DictConfig, folder: Path, *, multirun: bool = False) -> Run:
-    """What the run composed as ``cfg`` is, in ``folder`` (``src/runs/life.py``): new, resumed or requeued."""
+    """What the run composed as ``cfg`` is, in ``folder``: new, resumed or requeued (``runs/life.py``); its trial."""
     resume, ckpt_path = OmegaConf.select(cfg, "resume"), OmegaConf.select(cfg, "ckpt_path")  # eval: the one tested
     run = decide(folder, resume=resume, ckpt_path=ckpt_path, multirun=multirun)
     return dataclasses.replace(run, trial=job_trial())
