@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 from pathlib import Path
 
@@ -38,13 +37,15 @@ def one_nn_dtw(name: str) -> float:
 
 
 def main() -> None:
-    """Print one JSON line per set."""
+    """Print a Markdown table: a row per set, its 1-NN DTW and InceptionTime test accuracy."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", help="names of sets bundled with aeon")
     args = parser.parse_args()
     os.environ.setdefault("AEON_DATA", str(Path(os.environ.get("DATA_DIR", "data")).resolve() / "aeon"))
+    print("| data.dataset | 1-NN DTW | InceptionTime |\n|---|---|---|")
     for name in args.datasets:
-        print(json.dumps({"dataset": name, "1nn_dtw": one_nn_dtw(name), "inception_time": inception_time(name)}))
+        published = inception_time(name)
+        print(f"| {name} | {one_nn_dtw(name):.4g} | {'–' if published is None else f'{published:.4g}'} |")
 
 
 if __name__ == "__main__":
