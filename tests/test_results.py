@@ -114,3 +114,17 @@ def test_studies_compares_whole_sweeps_by_their_command_lines(tmp_path: Path) ->
         "| none | **0.825 ± 0.11 (2)** | 4 ± 0 (2) | 2 ± 0 (2) | – |",
         "| median | 0.8 ± 0 (2) | 3 ± 0 (2) | 2 ± 0 (2) | – |",
     ]
+
+
+@pytest.mark.parametrize(
+    ("metric", "monitor", "mode", "better"),
+    [
+        ("optimized", "val/loss", "min", "min"),  # what the sweep optimised: its own mode
+        ("test/loss", "val/loss", "min", "min"),  # the monitor's twin
+        ("test/acc", "val/loss", "min", "max"),  # another metric: by its name
+        ("test/mae", "val/acc", "max", "min"),
+        ("best", "val/acc", "max", "max"),  # --studies
+    ],
+)
+def test_the_best_row_is_the_best_for_its_own_metric(metric: str, monitor: str, mode: str, better: str) -> None:
+    assert results.direction(metric, monitor, mode) == better

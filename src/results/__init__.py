@@ -3,7 +3,8 @@
 One row per setting: every swept key but ``seed`` and ``data.fold``, whose values are the repeats averaged over.
 Each metric is given as mean ± sd (n); failed, pruned, stopped and unfinished jobs are counted beside, never averaged
 in. The best
-setting by the first metric, in the sweep's direction (its ``task.mode``), is marked. ``--csv`` also writes the
+setting by the first metric (in the sweep's ``task.mode`` for what it optimised, else by the metric's name) is
+marked. ``--csv`` also writes the
 table as a CSV file; ``--plot`` draws the first metric against a swept key, a line per other setting, with error
 bars. The command reads what the sweep left (each job's overrides and metrics.csv), never imports torch, and
 changes nothing in the sweep folders.
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> str:
         logged = sorted({k for job in jobs for k, v in job.items() if k != "optimized" and isinstance(v, float)})
         fail(f"no job logged {missing}; the jobs logged: {', '.join(logged)}")
     rows = table(jobs, keys, metrics)
-    text = markdown(rows, keys, metrics, mode)
+    text = markdown(rows, keys, metrics, direction(metrics[0], monitor, mode))
     print(text)
     if args.csv is not None:
         write_csv([{**{k: row[k] for k in keys}, **_flat(row, metrics)} for row in rows], args.csv)
@@ -145,8 +146,22 @@ def main(argv: list[str] | None = None) -> str:
         x = args.x or keys[0]
         if x not in keys:
             fail(f"--x={x} is not a swept key; the swept keys: {', '.join(keys)}")
+        from src.results.plot import plot  # matplotlib: only for --plot
+
         plot(rows, keys, metrics[0], x, args.plot)
     return text
+
+
+def direction(metric: str, monitor: str | None, mode: str) -> str:
+    """``min`` or ``max``: which is better for ``metric``.
+
+    The sweep's own mode for what it optimised and the monitor's twins (``val/loss``, ``test/loss``); otherwise by the
+    metric's name (loss, mae, mse, rmse: less is better).
+    """
+    name = metric.rpartition("/")[2]
+    if metric in ("optimized", "best") or (monitor is not None and name == monitor.rpartition("/")[2]):
+        return mode
+    return "min" if name in ("loss", "mae", "mse", "rmse") else "max"
 
 
 def studies(jobs: list[dict[str, Any]], mode: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -185,40 +200,6 @@ def default_metrics(jobs: list[dict[str, Any]], monitor: str | None) -> list[str
     return ["optimized", *([twin] if twin and any(twin in job for job in jobs) else [])]
 
 
-def plot(rows: list[dict[str, Any]], keys: list[str], metric: str, x: str, path: Path) -> None:
-    """``metric`` against swept key ``x``: one line per setting of the other keys, mean with ± sd error bars."""
-    from matplotlib.figure import Figure  # no pyplot: no display, no global state
-
-    from src.runs.folder import atomic_write
-
-    fig = Figure(figsize=(6, 4), layout="constrained")
-    ax = fig.subplots()
-    lines: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        lines.setdefault(tuple(f"{k}={row[k]}" for k in keys if k != x), []).append(row)
-    for label, members in lines.items():
-        members = sorted(members, key=lambda r: _number_or_text(r[x]))
-        means, sds = (
-            [r[metric][0] for r in members],
-            [0.0 if math.isnan(r[metric][1]) else r[metric][1] for r in members],
-        )
-        ax.errorbar(
-            [str(r[x]) for r in members], means, yerr=sds, marker="o", capsize=3, label=", ".join(label) or None
-        )
-    ax.set(xlabel=x, ylabel=metric)
-    if any(lines):
-        ax.legend(fontsize="small")
-    with atomic_write(path, "wb") as handle:
-        fig.savefig(handle, format="png", dpi=100)
-
-
-def _number_or_text(value: str) -> tuple[int, float | str]:
-    try:
-        return 0, float(value)
-    except ValueError:
-        return 1, value
-
-
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
 
@@ -244,7 +225,3 @@ def _flat(row: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
 def cli() -> None:
     """Console entry point (``triad-results``); also ``python -m src.results``."""
     main()
-
-
-if __name__ == "__main__":
-    cli()
