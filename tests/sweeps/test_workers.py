@@ -42,8 +42,10 @@ def test_three_workers_share_a_study_and_a_killed_workers_trial_is_run_again(tmp
 
     def running_trial(worker: int) -> int | None:
         said = re.findall(r"Optuna trial #(\d+)", workers[worker].output.read_text())
-        states = {t.number: t.state for t in trials(sweep)} if (sweep / "optuna.db").is_file() else {}
-        return int(said[-1]) if said and states.get(int(said[-1])) == TrialState.RUNNING else None
+        if not said:  # (until then the study may not exist yet)
+            return None
+        states = {t.number: t.state for t in trials(sweep)}
+        return int(said[-1]) if states.get(int(said[-1])) == TrialState.RUNNING else None
 
     wait_until(lambda: running_trial(1) is not None, workers[1])
     killed = running_trial(1)
