@@ -66,16 +66,6 @@ ConfigStore.instance().store(
 )
 
 
-def counted(trials: "list[optuna.trial.FrozenTrial]") -> int:
-    """Trials that count towards ``n_trials``: finished or running, except failed ones that a retry replaced."""
-    from optuna.trial import TrialState
-
-    retried = {n for t in trials for n in t.system_attrs.get("retry_history", [])}
-    return sum(
-        1 for t in trials if t.number not in retried and (t.state.is_finished() or t.state == TrialState.RUNNING)
-    )
-
-
 class OptunaSweeper(Sweeper):
     """Each trial: ask Optuna for values, launch a job with them as overrides, tell it the job's return value."""
 
@@ -123,7 +113,7 @@ class OptunaSweeper(Sweeper):
         from optuna.trial import TrialState
 
         from src.runs.folder import atomic_write
-        from src.runs.study import Liveness, open_storage, pruner
+        from src.runs.study import Liveness, counted, open_storage, pruner
 
         parser = OverridesParser.create()
         overrides = parser.parse_overrides([*(f"{k}={v}" for k, v in self.conf.params.items()), *arguments])

@@ -174,6 +174,14 @@ def heartbeats(storage: BaseStorage, trial_ids: list[int]) -> Iterator[None]:
         thread.join()
 
 
+def counted(trials: list[optuna.trial.FrozenTrial]) -> int:
+    """Trials that count towards ``n_trials``: finished or running, except failed ones that a retry replaced."""
+    retried = {n for t in trials for n in t.system_attrs.get("retry_history", [])}
+    return sum(
+        1 for t in trials if t.number not in retried and (t.state.is_finished() or t.state == TrialState.RUNNING)
+    )
+
+
 def snake(class_name: str) -> str:
     """``SuccessiveHalvingPruner`` -> ``successive_halving``; ``NopPruner`` -> ``none``."""
     if class_name == "NopPruner":

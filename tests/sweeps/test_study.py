@@ -11,12 +11,12 @@ import pytest
 from optuna.storages import JournalStorage, RDBStorage, fail_stale_trials
 from optuna.trial import TrialState
 
-from hydra_plugins.tasktriad_sweeps.optuna_sweeper import OptunaSweeper, counted
+from hydra_plugins.tasktriad_sweeps.optuna_sweeper import OptunaSweeper
 from hydra_plugins.tasktriad_sweeps.space import sampler
 from src.errors import TriadError
 from src.runs import study as study_module
 from src.runs.folder import stopped_file
-from src.runs.study import HeartbeatJournal, Liveness, heartbeats, open_storage, pruner
+from src.runs.study import HeartbeatJournal, Liveness, counted, heartbeats, open_storage, pruner
 
 SPACE = {"lr": optuna.distributions.FloatDistribution(1e-4, 1e-1, log=True)}
 
