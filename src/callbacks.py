@@ -152,7 +152,7 @@ class ReportToTrial(pl.Callback):
         epochs = trainer.current_epoch + 1
         self.pruned = (
             f"pruned by the study's {self.link.pruner} pruner after epoch {epochs} of {trainer.max_epochs}: "
-            f"{self.metric} was {float(value):.4g}"
+            + (f"{self.metric} was {float(value):.4g}" if value is not None else f"{self.metric} not logged here")
         )
         if trainer.is_global_zero:
             log.info(f"Trial #{self.link.number} {self.pruned}")

@@ -162,6 +162,8 @@ class OptunaSweeper(Sweeper):
         """
         import optuna
 
+        from src.runs.study import trial_id
+
         seed = lambda n: None if self.seed is None else self.seed + n  # noqa: E731
         if self.conf.sampler == "grid":  # one seed for every worker: it orders the grid's points, the same for all
             study.sampler = sampler("grid", space, self.seed)
@@ -174,8 +176,7 @@ class OptunaSweeper(Sweeper):
             suggest(trial, name, dist)
         if self.conf.sampler == "grid":  # told a result, a grid sampler stops the study when it is done: allowed only
             study.sampler = optuna.samplers.RandomSampler()  # inside study.optimize (the next ask seeds a grid again)
-        study_id = storage.get_study_id_from_name(study.study_name)
-        attrs = storage.get_trial_system_attrs(storage.get_trial_id_from_study_id_trial_number(study_id, trial.number))
+        attrs = storage.get_trial_system_attrs(trial_id(storage, study.study_name, trial.number))
         if "failed_trial" in attrs:
             log.info(f"Trial #{trial.number} runs trial #{attrs['failed_trial']} again: its worker stopped")
         return trial
@@ -192,11 +193,10 @@ class OptunaSweeper(Sweeper):
 
         from src.errors import TriadError
         from src.runs.folder import is_run
-        from src.runs.study import heartbeats
+        from src.runs.study import heartbeats, trial_id
         from src.runs.trial import TRIAL_ENV, folder_name
 
-        study_id = storage.get_study_id_from_name(study.study_name)
-        ids = [storage.get_trial_id_from_study_id_trial_number(study_id, t.number) for t in trials]
+        ids = [trial_id(storage, study.study_name, t.number) for t in trials]
         seeds = list(self.conf.seeds) or [None]  # repeats: each trial's jobs, one per seed
         jobs = [(t, seed, folder_name(t.number, seed)) for t in trials for seed in seeds]
         taken = [name for _, _, name in jobs if is_run(sweep_dir / name)]
@@ -224,10 +224,10 @@ class OptunaSweeper(Sweeper):
             for trial in trials:
                 self.tell(study, trial, state=TrialState.FAIL)
             raise
-        for index, (trial, trial_id) in enumerate(zip(trials, ids, strict=True)):
+        for index, (trial, stored) in enumerate(zip(trials, ids, strict=True)):
             repeats = returns[index * len(seeds) : (index + 1) * len(seeds)]
             values = [r.return_value if r.status.name == "COMPLETED" else None for r in repeats]
-            if "pruned_after_epochs" in storage.get_trial(trial_id).user_attrs:
+            if "pruned_after_epochs" in storage.get_trial(stored).user_attrs:
                 self.tell(study, trial, state=TrialState.PRUNED)
             elif all(isinstance(v, int | float) and math.isfinite(v) for v in values):
                 self.tell(study, trial, values=sum(values) / len(values))  # over the seeds, if repeated

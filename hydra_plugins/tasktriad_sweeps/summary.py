@@ -43,12 +43,10 @@ def status(job: Path, last: Row) -> tuple[str, str]:
 
     Completed: it logged test metrics, or, with ``test=false``, any metric at all (a killed job then looks done).
     """
-    if failure_file(job).is_file():
-        return "failed", failure_file(job).read_text().strip().splitlines()[0]
-    if pruned_file(job).is_file():  # stopped by its study's pruner: neither a failure nor a finished run
-        return "pruned", pruned_file(job).read_text().strip().splitlines()[0]
-    if stopped_file(job).is_file():  # its worker died: another worker failed the trial (and retried it)
-        return "stopped", stopped_file(job).read_text().strip().splitlines()[0]
+    # failed (its reason), pruned by its study's pruner, stopped (its worker died; another worker retried it)
+    for state, file in (("failed", failure_file(job)), ("pruned", pruned_file(job)), ("stopped", stopped_file(job))):
+        if file.is_file():
+            return state, file.read_text().strip().splitlines()[0]
     tests = bool(OmegaConf.load(config_file(job)).get("test", True)) if config_file(job).is_file() else True
     done = any(k.startswith("test/") for k in last) if tests else bool(last)
     return ("completed", "") if done else ("unfinished", "")

@@ -182,6 +182,11 @@ def counted(trials: list[optuna.trial.FrozenTrial]) -> int:
     )
 
 
+def trial_id(storage: BaseStorage, study_name: str, number: int) -> int:
+    """The storage's id of a study's trial number (what heartbeats and attributes are keyed by)."""
+    return storage.get_trial_id_from_study_id_trial_number(storage.get_study_id_from_name(study_name), number)
+
+
 def snake(class_name: str) -> str:
     """``SuccessiveHalvingPruner`` -> ``successive_halving``; ``NopPruner`` -> ``none``."""
     if class_name == "NopPruner":

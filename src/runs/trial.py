@@ -32,14 +32,13 @@ class JobTrial:
         """The live trial, with the study's pruner."""
         import optuna
 
-        from src.runs.study import open_storage, pruner
+        from src.runs.study import open_storage, pruner, trial_id
 
         storage = open_storage(self.storage, self.sweep_dir)
         study = optuna.load_study(
             study_name=self.study_name, storage=storage, pruner=pruner(self.pruner, self.pruner_args)
         )
-        study_id = storage.get_study_id_from_name(self.study_name)
-        return optuna.trial.Trial(study, storage.get_trial_id_from_study_id_trial_number(study_id, self.number))
+        return optuna.trial.Trial(study, trial_id(storage, self.study_name, self.number))
 
 
 def job_trial() -> JobTrial | None:
