@@ -118,7 +118,7 @@ def plain_fit(
         for index, batch in enumerate(batches):
             clock.tick(epoch, index, len(batches))
             batch = batch.to(dev)
-            out, y = task.scored(task(backbone(batch.x, batch.mask), batch.mask), batch)
+            out, y = task.scored(backbone(batch.x, batch.mask), batch)
             loss = task.loss(out, y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -127,7 +127,7 @@ def plain_fit(
         backbone.eval(), task.eval()
         with torch.no_grad():
             val_loss = sum(
-                task.loss(*task.scored(task(backbone(b.x, b.mask), b.mask), b)) for b in (v.to(dev) for v in val)
+                task.loss(*task.scored(backbone(b.x, b.mask), b)) for b in (v.to(dev) for v in val)
             )
         _ = float(total) / len(batches), float(val_loss) / len(val)  # the epoch's figures, as a loop would print
         torch.save(
@@ -147,7 +147,7 @@ class Bare(pl.LightningModule):
 
     def training_step(self, batch: Batch, batch_idx: int) -> Tensor:
         """Forward and loss."""
-        return self.task.loss(*self.task.scored(self.task(self.backbone(batch.x, batch.mask), batch.mask), batch))
+        return self.task.loss(*self.task.scored(self.backbone(batch.x, batch.mask), batch))
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         """AdamW as configured."""

@@ -60,7 +60,8 @@ class TriadModule(CheapHookNames, pl.LightningModule):
         return self.task(self.backbone(x, mask), mask)
 
     def _step(self, batch: Batch, stage: str) -> Tensor:
-        loss, rows = self.task.step(self(batch.x, batch.mask), batch, stage)  # over the samples or positions that count
+        features = self.backbone(batch.x, batch.mask)
+        loss, rows = self.task.step(features, batch, stage)  # over the samples or positions that count
         getattr(self, f"{stage}_loss").update(loss.detach(), rows)
         return loss
 

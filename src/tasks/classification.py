@@ -41,7 +41,7 @@ class Classification(Task):
         The MAE is what integer_regression reports too, so the swap compares on the same footing; it means
         something where labels are ordered (copy numbers, counts), and is a distance between ids elsewhere.
         """
-        return MetricCollection({"scores": ClassScores(int(spec.num_classes))})  # one confusion matrix, 3 figures
+        return MetricCollection({"scores": ClassScores(int(spec.num_classes))})  # per-class counts, 3 figures
 
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
         """Cross-entropy of (N, K) logits against (N,) labels."""

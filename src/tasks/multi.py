@@ -100,11 +100,11 @@ class MultiTask(nn.Module):
         """Features -> each head's raw outputs, by head name (each pooled or per position, as its target needs)."""
         return {name: head(features, mask) for name, head in self.heads.items()}
 
-    def step(self, out: dict[str, Tensor], batch: Batch, stage: str) -> tuple[Tensor, int]:
+    def step(self, features: Tensor, batch: Batch, stage: str) -> tuple[Tensor, int]:
         """The weighted total of the heads' losses, and the batch's samples; each head's metrics see its rows."""
         losses = []
         for name, head in self.heads.items():
-            loss, rows = head.step(out[name], batch.target(self.picks[name]), stage)
+            loss, rows = head.step(features, batch.target(self.picks[name]), stage)
             getattr(self, f"{stage}_losses")[name].update(loss.detach(), rows)
             losses.append(loss.float())
         terms = self.weighting(torch.stack(losses))  # (K,)

@@ -43,7 +43,7 @@ def batch(n: int = 6, seed: int = 0) -> Batch:
 def backbone_grad(task: MultiTask, features: torch.Tensor, data: Batch) -> tuple[torch.Tensor, torch.Tensor]:
     """The total loss of one training step, and its gradient on the features (what the backbone receives)."""
     features = features.clone().requires_grad_(True)
-    loss, _ = task.step(task(features), data, "train")
+    loss, _ = task.step(features, data, "train")
     loss.backward()
     return loss.detach(), features.grad
 
@@ -111,7 +111,7 @@ def test_every_head_logs_its_loss_and_metrics_under_its_name(name: str) -> None:
     task = MultiTask(spec=SPEC, heads=heads, weighting=weighting(name, list(heads)), monitor="val/mean/mae")
     for stage in ("train", "val"):
         for seed in range(2):
-            task.step(task(torch.randn(6, 16, DIM)), batch(seed=seed), stage)
+            task.step(torch.randn(6, 16, DIM), batch(seed=seed), stage)
         values = task.epoch_metrics(stage)
         expected = {f"{stage}/loss"} | {f"{stage}/state/{m}" for m in ("loss", "acc", "f1", "mae")}
         expected |= {f"{stage}/mean/{m}" for m in ("loss", "acc", "mae")}
@@ -127,10 +127,11 @@ def test_a_head_scores_only_the_positions_of_its_own_target() -> None:
     count = Classification(in_dim=DIM, spec=spec.target("count"), features="position")
     site = Classification(in_dim=DIM, spec=spec.target("site"), features="position")
     task = MultiTask(spec=spec, heads={"count": count, "site": site})
-    out = task(torch.randn(8, 20, DIM), data.mask)
+    features = torch.randn(8, 20, DIM)
+    out = task(features, data.mask)
     assert out["count"].shape == (8, 2 + 1) and out["site"].shape == (8, 20, 2)
-    _, count_rows = count.step(out["count"], data.target(task.picks["count"]), "val")
-    _, site_rows = site.step(out["site"], data.target(task.picks["site"]), "val")
+    _, count_rows = count.step(features, data.target(task.picks["count"]), "val")
+    _, site_rows = site.step(features, data.target(task.picks["site"]), "val")
     assert count_rows == 8 and site_rows == int(data.mask.sum())  # sequences; real positions, never padding
     assert int(data.targets["site"].sum()) == 3 * int(data.y.sum())  # a copy's 3 positions are its sites
 
@@ -155,7 +156,7 @@ def test_a_further_target_with_its_own_mask_counts_only_its_positions() -> None:
     data = data._replace(target_masks={"change": counted})
     change = head(Classification, "change")
     task = MultiTask(spec=SPEC, heads={"change": change, "state": head(Classification, "state")})
-    out = task(torch.randn(4, 16, DIM))
-    _, rows = change.step(out["change"], data.target(task.picks["change"]), "val")
-    _, state_rows = task.heads["state"].step(out["state"], data.target(task.picks["state"]), "val")
+    features = torch.randn(4, 16, DIM)
+    _, rows = change.step(features, data.target(task.picks["change"]), "val")
+    _, state_rows = task.heads["state"].step(features, data.target(task.picks["state"]), "val")
     assert rows == 4 * 4 and state_rows == 4 * 16  # its own positions; the other head's are all of them

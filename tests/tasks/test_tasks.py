@@ -123,10 +123,11 @@ def test_every_task_works_per_position_on_the_positions_that_count(name: str) ->
     y = torch.randint(4, (4, 6)) if spec.target_kind == "integer" else torch.randn(4, 6, 2)
     counted = torch.rand(4, 6) < 0.5
     batch = Batch(torch.zeros(4, 6, 2), y, target_mask=counted, id=torch.arange(4))
-    out, scored_y = task.scored(task(features), batch)
+    out, scored_y = task.scored(features, batch)
     assert len(out) == len(scored_y) == int(counted.sum())
+    assert torch.allclose(out, task(features)[counted])  # the head at the counted positions only, as at every one
     noisy = batch._replace(y=torch.where(counted.view(4, 6, *[1] * (y.dim() - 2)), y, y + 3))
-    assert torch.equal(task.loss(out, scored_y), task.loss(*task.scored(task(features), noisy)))
+    assert torch.equal(task.loss(out, scored_y), task.loss(*task.scored(features, noisy)))
     rows = task.prediction_rows(task(features), batch)
     assert torch.equal(rows["id"], counted.nonzero()[:, 0]) and torch.equal(rows["position"], counted.nonzero()[:, 1])
 
