@@ -120,7 +120,7 @@ class Task(nn.Module, ABC):
         return getattr(self, f"{stage}_metrics")
 
     def step(self, features: Tensor, batch: Batch, stage: str) -> tuple[Tensor, int]:
-        """One step of ``stage`` from the backbone's features: the loss over the rows that count (the metrics see them)."""
+        """One step of ``stage`` from backbone features: the loss over the rows that count, seen by the metrics too."""
         out, y = self.scored(features, batch)
         loss = self.loss(out, y)
         self.update_metrics(stage, out, y)

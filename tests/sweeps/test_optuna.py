@@ -12,7 +12,7 @@ from optuna.distributions import CategoricalDistribution, FloatDistribution, Int
 
 from hydra_plugins.tasktriad_sweeps.space import distribution
 from src import results
-from tests.helpers import run_cli
+from tests.helpers import options, run_cli
 
 SMALL = [
     "trainer.max_epochs=1",
@@ -36,6 +36,18 @@ SMALL = [
 def test_the_params_grammar_maps_to_optuna_distributions(override: str, expected: object) -> None:
     (parsed,) = OverridesParser.create().parse_overrides([override])
     assert distribution(parsed) == expected
+
+
+@pytest.mark.train
+@pytest.mark.parametrize("preset", options("hparams_search"))
+def test_every_search_preset_runs_its_trials_on_the_default_triad(preset: str, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    result = run_cli(
+        "src.train", f"hparams_search={preset}", "hydra.sweeper.n_trials=2", *SMALL, f"hydra.sweep.dir={sweep}"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = list(csv.DictReader((sweep / "summary.csv").open()))
+    assert [r["status"] for r in rows] == ["completed", "completed"] and all(float(r["optimized"]) >= 0 for r in rows)
 
 
 @pytest.mark.train
