@@ -126,9 +126,7 @@ def plain_fit(
             total += loss.detach()
         backbone.eval(), task.eval()
         with torch.no_grad():
-            val_loss = sum(
-                task.loss(*task.scored(backbone(b.x, b.mask), b)) for b in (v.to(dev) for v in val)
-            )
+            val_loss = sum(task.loss(*task.scored(backbone(b.x, b.mask), b)) for b in (v.to(dev) for v in val))
         _ = float(total) / len(batches), float(val_loss) / len(val)  # the epoch's figures, as a loop would print
         torch.save(
             {"backbone": backbone.state_dict(), "task": task.state_dict(), "opt": opt.state_dict()},
