@@ -128,3 +128,32 @@ def test_studies_compares_whole_sweeps_by_their_command_lines(tmp_path: Path) ->
 )
 def test_the_best_row_is_the_best_for_its_own_metric(metric: str, monitor: str, mode: str, better: str) -> None:
     assert results.direction(metric, monitor, mode) == better
+
+
+def test_delta_m_pairs_each_multi_task_seed_with_the_single_task_runs_of_that_seed(tmp_path: Path) -> None:
+    """Δm (Maninis et al. 2019): the mean over heads of the relative gain, signed by direction, seed by seed."""
+    header = "epoch,step,test/state/acc,test/mean/mae\n"
+    runs = {  # sweep: overrides, then (seed, state acc, mean MAE); None: the head is not there
+        "both": ({"task/weighting": "fixed"}, [("1", 0.99, 0.22), ("2", 0.8, 0.2)]),
+        "state": ({"~task@task.heads.mean": "yes"}, [("1", 0.9, None), ("2", 0.8, None)]),
+        "mean": ({"~task@task.heads.state": "yes"}, [("1", None, 0.2), ("2", None, 0.25)]),
+    }
+    for name, (overrides, seeds) in runs.items():
+        for number, (seed, acc, mae) in enumerate(seeds):
+            folder = tmp_path / name / str(number)
+            (folder / ".hydra").mkdir(parents=True)
+            lines = [f"{k}={v}" if v != "yes" else k for k, v in {**overrides, "seed": seed}.items()]
+            (folder / ".hydra" / "overrides.yaml").write_text("".join(f"- {line}\n" for line in lines))
+            (folder / ".hydra" / "config.yaml").write_text("test: true\n")
+            values = ["" if v is None else str(v) for v in (acc, mae)]
+            (folder / "metrics.csv").write_text(header + f"0,1,{values[0]},{values[1]}\n")
+    metrics = ["--metric", "test/state/acc", "--metric", "test/mean/mae"]
+    table = results.main([str(tmp_path / name) for name in runs] + [*metrics, "--delta-m"])
+    head, _, *rows = table.splitlines()
+    assert head.endswith("| test/state/acc | test/mean/mae | Δm % | left out |")
+    # seed 1: +10 % accuracy, -10 % (a higher MAE) -> 0; seed 2: 0 and +20 % -> +10. Mean 5, sd 7.07.
+    assert rows[0].endswith("| 5 ± 7.1 (2) | – |") and rows[0].startswith("| fixed |")
+    assert all(row.endswith("| – | – |") for row in rows[1:])  # a single-task row is its own baseline: no Δm
+    assert " yes " in rows[1] and " yes " in rows[2]  # the head each single-task sweep deleted
+    with pytest.raises(SystemExit):  # without the mean's single-task run there is nothing to compare it with
+        results.main([str(tmp_path / "both"), str(tmp_path / "state"), *metrics, "--delta-m"])

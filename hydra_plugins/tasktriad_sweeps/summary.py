@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 
 
 def job_overrides(job: Path) -> dict[str, str]:
-    """The job's command-line overrides as ``{key: value}``."""
-    return dict(o.split("=", 1) for o in overrides(job) if "=" in o)
+    """The job's command-line overrides as ``{key: value}``; a deletion ``~task@task.heads.mean`` as ``yes``.
+
+    Kept so that a setting without a head is told from one with it.
+    """
+    pairs = (o.split("=", 1) if "=" in o else [o, "yes"] for o in overrides(job) if "=" in o or o.startswith("~"))
+    return dict(pairs)  # type: ignore[arg-type]
 
 
 def status(job: Path, last: Row) -> tuple[str, str]:

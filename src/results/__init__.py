@@ -24,8 +24,8 @@ from omegaconf import OmegaConf
 
 from hydra_plugins.tasktriad_sweeps.summary import collect, write_csv
 from src.cli.reporting import fail
+from src.results.delta import REPEATS, column, finite
 
-REPEATS = ("seed", "data.fold", "hydra.sweeper.seed")  # averaged over: a setting is everything else that was swept
 STUDY = ("best", "epochs", "trials")  # --studies: per sweep, the best optimized value, epochs trained, jobs run
 STATUSES = ("failed", "pruned", "stopped", "unfinished")  # a job's status other than completed (the sweep summary's)
 
@@ -47,6 +47,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--studies",
         action="store_true",
         help="a row per setting of whole sweeps (their command lines): best optimized value, epochs, trials",
+    )
+    parser.add_argument(
+        "--delta-m",
+        action="store_true",
+        help="add Δm %%: each multi-task setting's mean relative gain over the settings that log one metric alone",
     )
     return parser.parse_args(argv)
 
@@ -86,17 +91,22 @@ def _is_override(key: str, jobs: list[dict[str, Any]]) -> bool:
     )
 
 
-def table(jobs: list[dict[str, Any]], keys: list[str], metrics: list[str]) -> list[dict[str, Any]]:
-    """One row per setting: its keys' values, then per metric its mean, sd and n, and the jobs left out."""
-    settings: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+def settings(jobs: list[dict[str, Any]], keys: list[str]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """The jobs of each setting (its keys' values), in the order first met."""
+    found: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for job in jobs:
-        settings.setdefault(tuple(str(job.get(k, "")) for k in keys), []).append(job)
+        found.setdefault(tuple(str(job.get(k, "")) for k in keys), []).append(job)
+    return found
+
+
+def table(groups: dict[tuple[str, ...], list[dict[str, Any]]], keys: list[str], metrics: list[str]) -> list[dict]:
+    """One row per setting: its keys' values, then per metric its mean, sd and n, and the jobs left out."""
     rows = []
-    for values, members in settings.items():
+    for values, members in groups.items():
         done = [job for job in members if job["status"] == "completed"]
         row: dict[str, Any] = dict(zip(keys, values, strict=True))
         for metric in metrics:
-            found = [float(job[metric]) for job in done if _finite(job.get(metric))]
+            found = [float(job[metric]) for job in done if finite(job.get(metric))]
             row[metric] = (statistics.mean(found) if found else math.nan, _sd(found), len(found))
         row["left out"] = Counter(job["status"] for job in members if job["status"] != "completed")
         rows.append(row)
@@ -135,11 +145,18 @@ def main(argv: list[str] | None = None) -> str:
     if missing:
         logged = sorted({k for job in jobs for k, v in job.items() if k != "optimized" and isinstance(v, float)})
         fail(f"no job logged {missing}; the jobs logged: {', '.join(logged)}")
-    rows = table(jobs, keys, metrics)
-    text = markdown(rows, keys, metrics, direction(metrics[0], monitor, mode))
+    groups = settings(jobs, keys)
+    rows = table(groups, keys, metrics)
+    shown = metrics
+    if args.delta_m:
+        better = {m: direction(m, monitor, mode) for m in metrics}
+        for row, gain in zip(rows, column(list(groups.values()), metrics, better), strict=True):
+            row["Δm %"] = gain
+        shown = [*metrics, "Δm %"]
+    text = markdown(rows, keys, shown, direction(metrics[0], monitor, mode))
     print(text)
     if args.csv is not None:
-        write_csv([{**{k: row[k] for k in keys}, **_flat(row, metrics)} for row in rows], args.csv)
+        write_csv([{**{k: row[k] for k in keys}, **_flat(row, shown)} for row in rows], args.csv)
     if args.plot is not None:
         if not keys:
             fail("--plot needs a swept key for its x axis, and these jobs differ only in seed or fold.")
@@ -175,7 +192,7 @@ def studies(jobs: list[dict[str, Any]], mode: str) -> tuple[list[dict[str, Any]]
         by_sweep.setdefault(Path(job["run_dir"]).parent, []).append(job)
     rows = []
     for sweep, members in by_sweep.items():
-        done = [job["optimized"] for job in members if job["status"] == "completed" and _finite(job.get("optimized"))]
+        done = [job["optimized"] for job in members if job["status"] == "completed" and finite(job.get("optimized"))]
         best = (min if mode == "min" else max)(done) if done else math.nan
         epochs = float(sum(job.get("epochs", 0) for job in members))
         rows.append(
@@ -198,10 +215,6 @@ def default_metrics(jobs: list[dict[str, Any]], monitor: str | None) -> list[str
     """The optimized metric, and the monitor's test twin when the jobs logged it (``val/acc`` -> ``test/acc``)."""
     twin = f"test/{monitor.partition('/')[2]}" if monitor else None
     return ["optimized", *([twin] if twin and any(twin in job for job in jobs) else [])]
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and math.isfinite(value)
 
 
 def _sd(values: list[float]) -> float:
