@@ -2,11 +2,12 @@
 
 Stage 1, per cell (backbone, width, sequence length, key-value pairs): ``hparams_search=mqar_lr``, Zoology's four
 learning rates on seed 1, the median pruner on. Stage 2: the best rate of each cell (by validation accuracy) at
-seeds 1, 2 and 3, one multirun per cell. ``--jobs`` commands run side by side, each on ``--threads`` threads; a
-cell whose folder exists is left as it is, so a stopped slice continues where it was. Then the two tables:
+seeds 1, 2 and 3, one multirun per cell. ``--jobs`` commands run side by side, each on ``--threads`` threads. Run
+again, a stage-1 sweep continues its study, and a stage-2 folder that exists is left as it is (move it away to run
+that cell again). Then the two tables:
 
-    python -m src.results OUT/best_* --metric test/acc          # each cell's best rate, mean ± sd over seeds 1-3
-    python -m src.results OUT/lr_* --studies                    # each cell's sweep: best val/acc, epochs, trials
+    python -m src.results OUT/best_*/ --metric test/acc         # each cell's best rate, mean ± sd over seeds 1-3
+    python -m src.results OUT/lr_*/ --studies                   # each cell's sweep: best val/acc, epochs, trials
 
 Run:  python tools/mqar_slice.py logs/mqar_slice            (about 1.5 hours on 2 CPU cores)
 """
@@ -46,7 +47,7 @@ def run(command: list[str], log: Path, threads: int) -> int:
     """Run one command with its output in ``log``; say how it ended."""
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
     print(" ".join(command[1:]), flush=True)
-    with log.open("w") as out:
+    with log.open("a") as out:
         code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
     print(f"{'done' if code == 0 else f'FAILED ({code})'}: {log}", flush=True)
     return code
@@ -80,7 +81,6 @@ def main() -> None:
             args.out / f"lr_{cell_name(c)}.log",
         )
         for c in CELLS
-        if not (args.out / f"lr_{cell_name(c)}").exists()
     ]
     with ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(lambda job: run(*job, args.threads), first))
