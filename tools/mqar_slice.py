@@ -23,7 +23,7 @@ from pathlib import Path
 
 BACKBONES, WIDTHS, SHAPES = ("hyena", "transformer", "gru"), (128, 64), ((128, 8), (64, 4))
 CELLS = [(b, w, length, pairs) for length, pairs in SHAPES for b in BACKBONES for w in WIDTHS]  # the costliest first
-TRAIN = [sys.executable, "-m", "src.train", "experiment=mqar_capacity"]
+TRAIN = [sys.executable, "-m", "src.train"]
 
 
 def cell_overrides(cell: tuple[str, int, int, int]) -> list[str]:
@@ -73,6 +73,7 @@ def main() -> None:
         (
             [
                 *TRAIN,
+                "experiment=mqar_capacity",
                 "hparams_search=mqar_lr",
                 "seed=1",
                 *cell_overrides(c),
@@ -89,6 +90,7 @@ def main() -> None:
             [
                 *TRAIN,
                 "-m",
+                "experiment=mqar_capacity",
                 "seed=1,2,3",
                 *cell_overrides(c),
                 f"optimizer.lr={best_rate(args.out / f'lr_{cell_name(c)}')}",
