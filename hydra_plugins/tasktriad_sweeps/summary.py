@@ -34,12 +34,18 @@ log = logging.getLogger(__name__)
 
 
 def job_overrides(job: Path) -> dict[str, str]:
-    """The job's command-line overrides as ``{key: value}``; a deletion ``~task@task.heads.mean`` as ``yes``.
+    """The job's command-line overrides as ``{key: value}``; a deletion (``~task@task.heads.mean``) as ``yes``.
 
-    Kept so that a setting without a head is told from one with it.
+    Kept so that a setting without a head is told from one with it; a sweep's job writes it ``~key=null``.
     """
-    pairs = (o.split("=", 1) if "=" in o else [o, "yes"] for o in overrides(job) if "=" in o or o.startswith("~"))
-    return dict(pairs)  # type: ignore[arg-type]
+    found = {}
+    for override in overrides(job):
+        key, equals, value = override.partition("=")
+        if key.startswith("~"):
+            found[key] = "yes"
+        elif equals:
+            found[key] = value
+    return found
 
 
 def status(job: Path, last: Row) -> tuple[str, str]:
