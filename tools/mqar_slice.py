@@ -9,7 +9,7 @@ that cell again). Then the two tables:
     python -m src.results OUT/best_*/ --metric test/acc         # each cell's best rate, mean ± sd over seeds 1-3
     python -m src.results OUT/lr_*/ --studies                   # each cell's sweep: best val/acc, epochs, trials
 
-Run:  python tools/mqar_slice.py logs/mqar_slice            (about 1.5 hours on 2 CPU cores)
+Run:  python tools/mqar_slice.py logs/mqar_slice            (1 h 40 min on 2 CPU cores)
 """
 
 from __future__ import annotations
