@@ -152,7 +152,7 @@ def test_delta_m_pairs_each_multi_task_seed_with_the_single_task_runs_of_that_se
     head, _, *rows = table.splitlines()
     assert head.endswith("| test/state/acc | test/mean/mae | Δm % | left out |")
     # seed 1: +10 % accuracy, -10 % (a higher MAE) -> 0; seed 2: 0 and +20 % -> +10. Mean 5, sd 7.07.
-    assert rows[0].endswith("| 5 ± 7.1 (2) | – |") and rows[0].startswith("| fixed |")
+    assert rows[0].endswith("| +5.0 ± 7.1 (2) | – |") and rows[0].startswith("| fixed |")
     assert all(row.endswith("| – | – |") for row in rows[1:])  # a single-task row is its own baseline: no Δm
     assert " yes " in rows[1] and " yes " in rows[2]  # the head each single-task sweep deleted
     with pytest.raises(SystemExit):  # without the mean's single-task run there is nothing to compare it with

@@ -123,7 +123,7 @@ def markdown(rows: list[dict[str, Any]], keys: list[str], metrics: list[str], mo
         "|" + "---|" * (len(keys) + len(metrics) + 1),
     ]
     for row, mean in zip(rows, means, strict=True):
-        cells = [_cell(row[m]) for m in metrics]
+        cells = [_cell(row[m], signed=m == "Δm %") for m in metrics]
         if best is not None and mean == best:
             cells[0] = f"**{cells[0]}**"
         left_out = ", ".join(f"{n} {status}" for status, n in sorted(row["left out"].items())) or "–"
@@ -221,11 +221,12 @@ def _sd(values: list[float]) -> float:
     return statistics.stdev(values) if len(values) > 1 else math.nan
 
 
-def _cell(value: tuple[float, float, int]) -> str:
+def _cell(value: tuple[float, float, int], signed: bool = False) -> str:
     mean, sd, n = value
     if n == 0:
         return "–"
-    return f"{mean:.4g} ± {sd:.2g} ({n})" if n > 1 else f"{mean:.4g} (1)"
+    shown = f"{mean:+.1f}" if signed else f"{mean:.4g}"  # a gain in %: its sign, one decimal
+    return f"{shown} ± {sd:.2g} ({n})" if n > 1 else f"{shown} (1)"
 
 
 def _flat(row: dict[str, Any], metrics: list[str]) -> dict[str, Any]:
