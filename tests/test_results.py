@@ -130,7 +130,9 @@ def test_the_best_row_is_the_best_for_its_own_metric(metric: str, monitor: str, 
     assert results.direction(metric, monitor, mode) == better
 
 
-def test_delta_m_pairs_each_multi_task_seed_with_the_single_task_runs_of_that_seed(tmp_path: Path) -> None:
+def test_delta_m_pairs_each_multi_task_seed_with_the_single_task_runs_of_that_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     """Δm (Maninis et al. 2019): the mean over heads of the relative gain, signed by direction, seed by seed."""
     header = "epoch,step,test/state/acc,test/mean/mae\n"
     runs = {  # sweep: overrides, then (seed, state acc, mean MAE); None: the head is not there
@@ -155,5 +157,8 @@ def test_delta_m_pairs_each_multi_task_seed_with_the_single_task_runs_of_that_se
     assert rows[0].endswith("| +5.0 ± 7.1 (2) | – |") and rows[0].startswith("| fixed |")
     assert all(row.endswith("| – | – |") for row in rows[1:])  # a single-task row is its own baseline: no Δm
     assert " yes " in rows[1] and " yes " in rows[2]  # the head each single-task sweep deleted
-    with pytest.raises(SystemExit):  # without the mean's single-task run there is nothing to compare it with
+    with pytest.raises(SystemExit) as exit_info:  # without the mean's single-task run there is nothing to compare with
         results.main([str(tmp_path / "both"), str(tmp_path / "state"), *metrics, "--delta-m"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "none logs test/mean/mae alone" in err and "Traceback" not in err, err
