@@ -9,11 +9,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from schemas.store import groups
-from tests.helpers import CONFIGS, NOT_RUNNING, ROOT, options, require_train_marker, run_cli
+from omegaconf import OmegaConf
+
+from schemas.store import groups, target_of
+from schemas.store import options as store_options
+from tests.helpers import CONFIGS, NOT_RUNNING, ROOT, compose_cfg, options, require_train_marker, run_cli
 
 # Imported only by the options that need them: a command that does not use them must not pay for them.
 OPTIONAL = ("optuna", "mlflow", "wandb", "tensorboard", "tensorboardX", "submitit")
@@ -36,7 +40,8 @@ with open(report, "w") as handle:
 
 
 def imported_by(module: str, *args: str, env: dict[str, str], tmp_path: Path) -> tuple[set[str], str]:
-    """The top-level packages in ``sys.modules`` after ``python -m <module> <args>``, and what it printed."""
+    """The modules in ``sys.modules`` after ``python -m <module> <args>`` (and their top-level packages), and what
+    it printed."""
     if not NOT_RUNNING & set(args):
         require_train_marker(f"python -m {module} {' '.join(args)}")
     report = tmp_path / "modules.json"
@@ -44,7 +49,8 @@ def imported_by(module: str, *args: str, env: dict[str, str], tmp_path: Path) ->
         [sys.executable, "-c", PROBE, module, str(report), *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return {name.split(".")[0] for name in json.loads(report.read_text())}, done.stdout
+    names = json.loads(report.read_text())
+    return {*names, *(name.split(".")[0] for name in names)}, done.stdout
 
 
 @pytest.mark.parametrize("module", ["src.train", "src.eval", "src.predict"])
@@ -63,9 +69,36 @@ def test_help_and_cfg_import_neither_torch_nor_any_optional_package(
 
 
 @pytest.mark.train
-def test_a_default_run_imports_no_optional_package(logs: dict[str, str], tmp_path: Path) -> None:
+def test_a_default_run_imports_no_optional_package_and_no_option_it_did_not_choose(
+    logs: dict[str, str], tmp_path: Path
+) -> None:
     imported, _ = imported_by("src.train", "debug=fdr", env={**os.environ, **logs}, tmp_path=tmp_path)
     assert "torch" in imported and not imported & set(OPTIONAL), sorted(imported & set(OPTIONAL))
+    chosen = OmegaConf.to_container(compose_cfg("train", ["debug=fdr"], tmp_path / "composed"))
+    chosen_targets = {value for _, value in leaves(chosen) if isinstance(value, str)}
+    modules = {
+        target.rsplit(".", 1)[0]: f"{group}={name}"
+        for group in groups()
+        for name, schema in store_options(group).items()
+        if (target := target_of(schema)) and target.startswith("src.") and target not in chosen_targets
+    }
+    assert modules, "the probe found no option modules to check"
+    unchosen = {option for module, option in modules.items() if module in imported and not _chosen(module, chosen_targets)}
+    assert not unchosen, f"a default run imports the code of options it did not choose: {sorted(unchosen)}"
+
+
+def _chosen(module: str, targets: set[str]) -> bool:
+    """Whether ``module`` holds one of the chosen targets (another option may share the chosen one's module)."""
+    return any(target.rsplit(".", 1)[0] == module for target in targets)
+
+
+def leaves(node: Any, key: str = "") -> list[tuple[str, Any]]:
+    """Every ``(dotted key, value)`` leaf of a plain nested container."""
+    if isinstance(node, dict):
+        return [leaf for k, v in node.items() for leaf in leaves(v, f"{key}.{k}")]
+    if isinstance(node, list):
+        return [leaf for i, v in enumerate(node) for leaf in leaves(v, f"{key}.{i}")]
+    return [(key, node)]
 
 
 def test_cfg_job_shows_every_value_of_the_composed_config(logs: dict[str, str]) -> None:
