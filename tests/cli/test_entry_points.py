@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from omegaconf import OmegaConf
 
 from schemas.store import groups, target_of
@@ -74,16 +73,16 @@ def test_a_default_run_imports_no_optional_package_and_no_option_it_did_not_choo
 ) -> None:
     imported, _ = imported_by("src.train", "debug=fdr", env={**os.environ, **logs}, tmp_path=tmp_path)
     assert "torch" in imported and not imported & set(OPTIONAL), sorted(imported & set(OPTIONAL))
-    chosen = OmegaConf.to_container(compose_cfg("train", ["debug=fdr"], tmp_path / "composed"))
-    chosen_targets = {value for _, value in leaves(chosen) if isinstance(value, str)}
+    composed = OmegaConf.to_container(compose_cfg("train", ["debug=fdr"], tmp_path / "composed"))
+    chosen = {value for _, value in leaves(composed) if isinstance(value, str)}
     modules = {
         target.rsplit(".", 1)[0]: f"{group}={name}"
         for group in groups()
         for name, schema in store_options(group).items()
-        if (target := target_of(schema)) and target.startswith("src.") and target not in chosen_targets
+        if (target := target_of(schema)) and target.startswith("src.") and target not in chosen
     }
     assert modules, "the probe found no option modules to check"
-    unchosen = {option for module, option in modules.items() if module in imported and not _chosen(module, chosen_targets)}
+    unchosen = {option for module, option in modules.items() if module in imported and not _chosen(module, chosen)}
     assert not unchosen, f"a default run imports the code of options it did not choose: {sorted(unchosen)}"
 
 
