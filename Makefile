@@ -55,6 +55,7 @@ bench: $(STAMP)  ## the benchmarks, side by side with plain PyTorch (ARGS="--qui
 	$(BIN)/python -m benchmarks.startup --out $(BENCH_OUT) $(ARGS)
 	$(BIN)/python -m benchmarks.data --out $(BENCH_OUT) $(ARGS)
 	$(BIN)/python -m benchmarks.scaling --out $(BENCH_OUT) $(ARGS)
+	$(BIN)/python -m benchmarks.throughput --threads 2 --out $(BENCH_OUT) $(ARGS)
 	@echo "Figures appended to $(BENCH_OUT); compare with the previous file: make bench-compare"
 
 bench-compare: $(STAMP)  ## each figure of the last two `make bench` files, and its change

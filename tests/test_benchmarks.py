@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -42,3 +43,15 @@ def test_the_data_benchmark_measures_every_registered_sampler(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr[-3000:]
     measured = {row["name"].split("/")[2] for row in map(json.loads, out.read_text().splitlines())}
     assert set(options("data/sampler")) <= measured
+
+
+@pytest.mark.slow  # a process per backbone
+def test_the_throughput_benchmark_measures_every_sequence_backbone_in_a_process_of_its_own() -> None:
+    from benchmarks.common import sequence_backbones
+    from benchmarks.throughput import measure
+
+    how = argparse.Namespace(threads=1, device="cpu")
+    for backbone in sequence_backbones():
+        point = measure(backbone, 256, how)
+        assert "failed" not in point, backbone
+        assert point["tokens_s"] > 0 and point["peak_mib"] > 0, (backbone, point)

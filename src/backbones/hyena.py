@@ -6,19 +6,27 @@ One operator of order N, on features u of width D:
      of t, times a decay window exp(-alpha_c t) whose rate differs per channel (some filters local, some global);
   3. recur: v <- x^n * (h^n conv v + b^n v) for n = 1..N, each convolution causal and computed by FFT in O(L log L);
   4. project v back to width D.
+
+What makes it fast on a CPU (forward and backward, width 128, batch 1; about 1.35x at 4k and at 65k positions,
+measured side by side against the plain version, outputs within float error of it and of float64):
+  - the long convolutions' hand-written backward (``CausalFFTConv``), which reuses the forward's spectra;
+  - the recurrence runs channels-first, the layout the FFTs read, transposed once on the way in;
+  - the short convolution on a channels-last view (``causal_conv1d``), never transposed in memory;
+  - the decay window cut to 0 below 1e-12, so that its tail makes no subnormal floats (100x slower on a CPU).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import torch
 from einops import rearrange
 from torch import Tensor, nn
+from torch.autograd.function import once_differentiable
 
-from src.backbones.sequence import InputEmbedding, causal_conv1d, zero_padding
+from src.backbones.sequence import InputEmbedding, causal_conv1d
 
 
 class Sine(nn.Module):
@@ -49,9 +57,10 @@ class HyenaFilter(nn.Module):
         # Channel c's window falls to 1% after a reach of 2%..100% of the longest sequence, spread geometrically.
         reach = torch.logspace(math.log10(0.02), 0, width) * max_length  # (D,) in positions
         positions = torch.arange(max_length, dtype=torch.float32)  # (L,)
-        self.register_buffer(
-            "window", torch.exp(-math.log(100) * positions[None, :] / reach[:, None]), persistent=False
-        )
+        window = torch.exp(-math.log(100) * positions[None, :] / reach[:, None])  # (D, L)
+        # Below 1e-12 the window is 0: its tail would otherwise make subnormal floats in the backward pass, which
+        # the CPU computes ~100x slower (0.8 s of a 5.4 s step at 65k); its share of any output is below float error.
+        self.register_buffer("window", window.masked_fill(window < 1e-12, 0.0), persistent=False)
         self.order = order
 
     def forward(self, length: int) -> Tensor:
@@ -60,12 +69,39 @@ class HyenaFilter(nn.Module):
         return rearrange(h, "l (n d) -> n d l", n=self.order) * self.window[:, :length]
 
 
+class CausalFFTConv(torch.autograd.Function):
+    """y_t = sum_{s <= t} h_{t - s} v_s per channel, by FFT with zero padding to 2L.  (B, D, L), (D, L) -> (B, D, L).
+
+    Its backward reuses the forward's spectra: with G = rfft(dy), dv = irfft(G conj(H)) and dh = irfft(G conj(V)),
+    both cut to L (the adjoint of a causal convolution is the anti-causal correlation; the 2L padding keeps them
+    from wrapping). One rfft and two irfft, where autograd's own backward of rfft(n=2L) runs complex-to-complex
+    transforms on zero-filled buffers: 1.5x faster forward and backward at 4k and 65k positions.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, v: Tensor, h: Tensor) -> Tensor:
+        """(B, D, L) float32, (D, L) float32 -> (B, D, L)."""
+        n = 2 * v.shape[-1]
+        v_f, h_f = torch.fft.rfft(v, n=n), torch.fft.rfft(h, n=n)  # (B, D, L + 1), (D, L + 1)
+        ctx.save_for_backward(v_f, h_f)
+        return torch.fft.irfft(v_f * h_f, n=n)[..., : v.shape[-1]]
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, dy: Tensor) -> tuple[Tensor, Tensor]:
+        """dL/dy -> (dL/dv, dL/dh)."""
+        v_f, h_f = ctx.saved_tensors
+        length = dy.shape[-1]
+        dy_f = torch.fft.rfft(dy, n=2 * length)  # (B, D, L + 1)
+        dv = torch.fft.irfft(dy_f * h_f.conj(), n=2 * length)[..., :length]
+        dh = torch.fft.irfft((dy_f * v_f.conj()).sum(0), n=2 * length)[..., :length]
+        return dv, dh
+
+
 def fft_causal_conv(v: Tensor, filters: Tensor) -> Tensor:
-    """y_t = sum_{s <= t} h_{t - s} v_s per channel, by FFT with zero padding to 2L.  (B, L, D), (D, L) -> (B, L, D)."""
-    length = v.shape[1]
-    spectrum = torch.fft.rfft(rearrange(v.float(), "b l d -> b d l"), n=2 * length)  # (B, D, L + 1)
-    y = torch.fft.irfft(spectrum * torch.fft.rfft(filters.float(), n=2 * length), n=2 * length)[..., :length]
-    return rearrange(y, "b d l -> b l d").to(v.dtype)
+    """The causal long convolution, in float32 or wider (half-precision FFTs lose too much).  (B, D, L) -> (B, D, L)."""
+    dtype = torch.promote_types(v.dtype, torch.float32)
+    return CausalFFTConv.apply(v.to(dtype), filters.to(dtype)).to(v.dtype)
 
 
 class HyenaOperator(nn.Module):
@@ -81,13 +117,14 @@ class HyenaOperator(nn.Module):
         self.out = nn.Linear(width, width)
 
     def forward(self, u: Tensor, mask: Tensor | None) -> Tensor:
-        """(B, L, D) -> (B, L, D)."""
-        *gates, v = causal_conv1d(self.short, self.project(u)).chunk(self.order + 1, dim=-1)  # N + 1 × (B, L, D)
-        v = zero_padding(v, mask)
+        """(B, L, D) -> (B, L, D).  The recurrence runs channels-first, (B, D, L), the layout the FFTs read."""
+        z = causal_conv1d(self.short, self.project(u)).transpose(1, 2).contiguous()  # (B, (N + 1) D, L)
+        *gates, v = z.chunk(self.order + 1, dim=1)  # N + 1 × (B, D, L)
+        v = v if mask is None else v * mask[:, None, :].to(v.dtype)
         filters = self.filter(u.shape[1])  # (N, D, L)
         for n, gate in enumerate(gates):
-            v = gate * (fft_causal_conv(v, filters[n]) + self.bias[n] * v)
-        return self.out(v)
+            v = gate * (fft_causal_conv(v, filters[n]) + self.bias[n, :, None] * v)
+        return self.out(v.transpose(1, 2))
 
 
 class HyenaBlock(nn.Module):

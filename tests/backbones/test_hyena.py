@@ -1,0 +1,45 @@
+"""Hyena's long convolution and its hand-written backward, against the definition; the model in float32 vs float64."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from src.backbones.hyena import CausalFFTConv, Hyena
+
+
+def direct_causal_conv(v: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """y_t = sum_{s <= t} h_{t - s} v_s, summed term by term.  (B, D, L), (D, L) -> (B, D, L)."""
+    length = v.shape[-1]
+    # conv1d correlates, so the filter is flipped; L - 1 zeros on the left keep it causal.
+    padded = torch.nn.functional.pad(v, (length - 1, 0))
+    return torch.nn.functional.conv1d(padded, h.flip(-1)[:, None, :], groups=h.shape[0])
+
+
+@pytest.mark.parametrize("length", [1, 7, 64])
+def test_the_fft_convolution_and_its_backward_equal_the_direct_sum(length: int) -> None:
+    gen = torch.Generator().manual_seed(length)
+    v = torch.randn(2, 3, length, generator=gen, dtype=torch.float64, requires_grad=True)
+    h = torch.randn(3, length, generator=gen, dtype=torch.float64, requires_grad=True)
+    torch.testing.assert_close(CausalFFTConv.apply(v, h), direct_causal_conv(v, h))
+    assert torch.autograd.gradcheck(CausalFFTConv.apply, (v, h))  # the backward is the forward's adjoint
+
+
+def test_hyena_in_float32_stays_within_float_error_of_the_same_weights_in_float64() -> None:
+    torch.manual_seed(0)
+    model = Hyena(in_shape=(512,), vocab_size=5, width=32)
+    x = torch.randint(0, 5, (2, 512))
+    mask = torch.ones(2, 512, dtype=torch.bool)
+    mask[1, 400:] = False
+    weights = torch.randn(2, 512, 32)
+    results = []
+    for dtype in (torch.float32, torch.float64):
+        model.zero_grad()
+        model.to(dtype)
+        out = model(x, mask)
+        (out * weights.to(dtype)).sum().backward()
+        results.append((out.double(), {k: p.grad.double() for k, p in model.named_parameters()}))
+    (out32, grads32), (out64, grads64) = results
+    torch.testing.assert_close(out32, out64, rtol=0, atol=1e-4)
+    for name, grad in grads64.items():
+        torch.testing.assert_close(grads32[name], grad, rtol=1e-3, atol=1e-4 * grad.abs().max().item(), msg=name)
