@@ -54,8 +54,8 @@ def one_pass(backbone: str, length: int, batch: int, threads: int, autocast: boo
             torch.cuda.synchronize()
         return time.perf_counter() - start
 
-    first = step()
-    seconds = [step() for _ in range(3 if first < 1 else 1 if first < 10 else 0)] or [first]
+    first = step()  # a warm-up, kept only when it is all there is time for
+    seconds = [step() for _ in range(3 if first < 2 else 2 if first < 15 else 0)] or [first]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak = torch.cuda.max_memory_allocated() / 2**20 if gpu else rss
     return {"seconds": min(seconds), "peak_mib": peak}

@@ -56,6 +56,7 @@ option("data/sampler", "teacher", f"{SAMPLERS}.teacher.Teacher", base=SamplerCon
 option("data/sampler", "associative_recall", f"{SAMPLERS}.associative_recall.AssociativeRecall", base=SamplerConf)
 option("data/sampler", "copy_number", f"{SAMPLERS}.copy_number.CopyNumber", base=SamplerConf)
 option("data/sampler", "motif", f"{SAMPLERS}.motif.Motif", base=SamplerConf)
+option("data/sampler", "tumour_copy_number", f"{SAMPLERS}.tumour_copy_number.TumourCopyNumber", base=SamplerConf)
 option(
     "data",
     "simulated",

@@ -26,7 +26,7 @@ from einops import rearrange
 from torch import Tensor, nn
 from torch.autograd.function import once_differentiable
 
-from src.backbones.sequence import InputEmbedding, causal_conv1d
+from src.backbones.sequence import InputEmbedding, causal_conv1d, through
 
 
 class Sine(nn.Module):
@@ -172,6 +172,7 @@ class Hyena(nn.Module):
         short_kernel: int = 3,  # the depthwise causal convolution applied to each projection
         expansion: int = 2,  # MLP hidden units per block = expansion * width
         dropout: float = 0.0,
+        checkpointing: bool = False,  # recompute each block's activations in the backward pass: less memory, more time
     ) -> None:
         super().__init__()
         if min(depth, width, order, filter_hidden, filter_bands, short_kernel, expansion) < 1:
@@ -186,11 +187,11 @@ class Hyena(nn.Module):
             for _ in range(depth)
         )
         self.norm = nn.LayerNorm(width)
-        self.causal, self.out_dim = True, width
+        self.causal, self.out_dim, self.checkpointing = True, width, checkpointing
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
         """(B, L) ids or (B, L, C) values, (B, L) padding mask -> (B, L, width)."""
         h = self.embedding(x)  # (B, L, D)
         for block in self.blocks:
-            h = block(h, mask)
+            h = through(block, h, mask, checkpointing=self.checkpointing)
         return self.norm(h)

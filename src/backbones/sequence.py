@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
+from torch.utils.checkpoint import checkpoint
 
 
 class InputEmbedding(nn.Module):
@@ -71,3 +72,14 @@ def causal_conv1d(conv: nn.Conv1d, h: Tensor) -> Tensor:
         u, conv.weight.unsqueeze(2), conv.bias, dilation=(1, conv.dilation[0]), groups=conv.groups
     )  # (B, D', 1, L)
     return y.permute(0, 2, 3, 1).squeeze(1)  # (B, L, D')
+
+
+def through(block: nn.Module, *inputs: Tensor | bool | None, checkpointing: bool) -> Tensor:
+    """``block(*inputs)``; with ``checkpointing`` (and gradients on), recomputed in the backward pass.
+
+    Only the block's input then stays in memory for the backward pass, not its activations: one more forward pass
+    of time for the memory of every activation inside the block.
+    """
+    if checkpointing and torch.is_grad_enabled():
+        return checkpoint(block, *inputs, use_reentrant=False)
+    return block(*inputs)

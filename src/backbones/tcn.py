@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from torch import Tensor, nn
 
-from src.backbones.sequence import InputEmbedding, causal_conv1d, zero_padding
+from src.backbones.sequence import InputEmbedding, causal_conv1d, through, zero_padding
 
 
 class TemporalBlock(nn.Module):
@@ -52,6 +52,7 @@ class TCN(nn.Module):
         width: int = 64,  # channels; also the feature size (out_dim) the task's decoder reads
         kernel_size: int = 3,
         dropout: float = 0.0,  # after each convolution
+        checkpointing: bool = False,  # recompute each block's activations in the backward pass: less memory, more time
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or kernel_size < 2:
@@ -60,11 +61,11 @@ class TCN(nn.Module):
         self.blocks = nn.ModuleList(TemporalBlock(width, kernel_size, 2**i, dropout) for i in range(depth))
         self.norm = nn.LayerNorm(width)
         self.receptive_field = 1 + 2 * (kernel_size - 1) * (2**depth - 1)
-        self.causal, self.out_dim = True, width
+        self.causal, self.out_dim, self.checkpointing = True, width, checkpointing
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
         """(B, L) ids or (B, L, C) values, (B, L) padding mask -> (B, L, width)."""
         h = zero_padding(self.embedding(x), mask)  # (B, L, D)
         for block in self.blocks:
-            h = zero_padding(block(h), mask)
+            h = zero_padding(through(block, h, checkpointing=self.checkpointing), mask)
         return self.norm(h)

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import Tensor, nn
 
-from src.backbones.sequence import InputEmbedding, sinusoids
+from src.backbones.sequence import InputEmbedding, sinusoids, through
 
 
 class SelfAttention(nn.Module):
@@ -74,6 +74,7 @@ class Transformer(nn.Module):
         dropout: float = 0.0,  # in attention and after each MLP
         causal: bool = True,  # each position attends to itself and earlier positions only; false: to every position
         positions: str = "learned",  # learned | sinusoidal
+        checkpointing: bool = False,  # recompute each block's activations in the backward pass: less memory, more time
     ) -> None:
         super().__init__()
         if depth < 1 or width < 1 or heads < 1 or width % heads:
@@ -88,7 +89,7 @@ class Transformer(nn.Module):
             self.register_buffer("positions", table, persistent=False)
         self.blocks = nn.ModuleList(Block(width, heads, expansion, dropout) for _ in range(depth))
         self.norm = nn.LayerNorm(width)
-        self.causal, self.out_dim = causal, width
+        self.causal, self.out_dim, self.checkpointing = causal, width, checkpointing
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
         """(B, L) ids or (B, L, C) values, (B, L) padding mask -> (B, L, width)."""
@@ -100,5 +101,5 @@ class Transformer(nn.Module):
             if self.causal:
                 allowed = allowed & torch.ones(length, length, dtype=torch.bool, device=x.device).tril()
         for block in self.blocks:
-            h = block(h, allowed, self.causal)
+            h = through(block, h, allowed, self.causal, checkpointing=self.checkpointing)
         return self.norm(h)

@@ -88,7 +88,18 @@ def _value_problem(base: DictConfig, value: Override, error: Exception) -> str:
     siblings = [str(k) for k in parent] if isinstance(parent, DictConfig) else []
     close = difflib.get_close_matches(name, siblings, n=3)
     hint = f"; did you mean {' or '.join(f'{parent_key}.{c}'.lstrip('.') for c in close)}?" if close else ""
+    if not close and (elsewhere := _options_with(parent_key.replace(".", "/"), name)):
+        chosen = OmegaConf.select(base, f"hydra.runtime.choices.{parent_key.replace('.', '/')}", default="?")
+        group = parent_key.replace(".", "/")
+        return f"{group}={chosen} has no setting {name}; the {group} options that have it: {', '.join(elsewhere)}"
     return f"no key {key} in the config{hint} (a new key needs a leading +: +{value.input_line})"
+
+
+def _options_with(group: str, name: str) -> list[str]:
+    """The options of config ``group`` whose schema has a field ``name`` (none if ``group`` is not a group)."""
+    from schemas.store import options
+
+    return [option for option, schema in options(group).items() if name in {f.name for f in dataclasses.fields(schema)}]
 
 
 def _compose_error(config_name: str, overrides: list[str]) -> Exception | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -46,6 +47,16 @@ def test_a_bad_override_is_named_with_what_to_do(
     extra = ["data=files"] if override.startswith("data.split") else []
     err = checked(hydra, capsys, *extra, override)
     assert f"1 override does not fit the config:\n  - {override}: " in err and named in err and "Traceback" not in err
+
+
+def test_a_setting_of_other_options_of_the_group_names_the_options_that_have_it(
+    hydra: hydra_driver.Hydra, capsys: pytest.CaptureFixture
+) -> None:
+    fields = {name: {f.name for f in dataclasses.fields(schema)} for name, schema in options("backbone").items()}
+    setting = sorted(set().union(*fields.values()) - fields["mlp"])[0]  # one the default backbone lacks
+    having = [name for name, names in fields.items() if setting in names]
+    err = checked(hydra, capsys, f"backbone.{setting}=1")
+    assert f"backbone=mlp has no setting {setting}; the backbone options that have it: {', '.join(having)}" in err
 
 
 def test_every_bad_override_is_reported_in_one_message(

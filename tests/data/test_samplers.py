@@ -129,6 +129,29 @@ def test_copy_number_states_are_segments_mostly_normal_and_depth_follows_the_sta
         assert abs(float(depth[y == state].mean()) - (state + 0.05) / 2) < 0.02
 
 
+def test_tumour_copy_number_a_state_is_read_against_its_track_not_against_every_track() -> None:
+    # Deep enough that a bin's reads are nearly their expectation, no bin bias, pure tumours: the scale alone is hidden.
+    sampler = make("tumour_copy_number", coverage_min=400, coverage_max=6400, purity_min=1.0, bin_bias=0.0)
+    x, y = draw(sampler, 200, 0)[:2]
+    depth = x[..., 0]  # (n, L)
+    assert (y == 2).float().mean() > 0.5  # most of a track is normal: its median is the normal depth
+    expected = (torch.arange(5) + 0.05) / 2.05  # each state's depth relative to the normal state's
+
+    def called(relative: torch.Tensor) -> torch.Tensor:
+        return (relative[..., None] - expected).abs().argmin(-1)  # the nearest state
+
+    own_track = (called(depth / depth.median(1, keepdim=True).values) == y).float().mean()
+    every_track = (called(depth / depth.median()) == y).float().mean()
+    assert own_track > 0.95 and every_track < 0.6, (own_track, every_track)  # measured 0.98 and 0.30
+
+
+@pytest.mark.parametrize("length", [1024, 16384])
+def test_tumour_copy_number_segments_grow_with_the_track(length: int) -> None:
+    y = draw(make("tumour_copy_number", length=length), 64, 0).y
+    changes = (y.diff(dim=1) != 0).float().sum(1).mean()  # 16 segments a track; about half start on another state
+    assert 5 < changes < 12, changes  # whatever the track's length: measured 8.5 and 7.7
+
+
 def test_motif_counts_are_the_copies_in_the_real_positions() -> None:
     sampler = make("motif")
     batch = draw(sampler, 300, 1)
