@@ -42,17 +42,33 @@ def write_predictions(batches: list[dict], output: str, heads: list[str]) -> lis
 
 
 def write_csv(batches: list[dict[str, Tensor]], path: str) -> Path:
-    """Concatenate per-batch prediction dicts; a (N, K) column becomes K columns ``name_0..name_{K-1}``."""
-    columns: dict[str, Tensor] = {k: torch.cat([b[k] for b in batches]) for k in batches[0]}
-    flat: dict[str, list] = {}
-    for name, values in columns.items():
-        values = values.reshape(len(values), -1) if values.dim() > 1 else values[:, None]
-        for j in range(values.shape[1]):
-            flat[name if values.shape[1] == 1 else f"{name}_{j}"] = values[:, j].tolist()
-    out = Path(path)
+    """Every batch's prediction columns as rows; a (N, K) column becomes K columns ``name_0..name_{K-1}``.
+
+    Streamed: rows become Python values ``CHUNK`` at a time, so that a million positions' rows are never all held
+    as Python objects.
+    """
+    names = [name for name, values in columns(batches[0]) for name in names_of(name, values)]
+    out, count = Path(path), 0
     with atomic_write(out, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(flat)
-        writer.writerows(zip(*flat.values(), strict=True))
-    log.info(f"Predictions for {len(next(iter(flat.values())))} samples: {out}")
+        writer.writerow(names)
+        for batch in batches:
+            flat = [values[:, j] for _, values in columns(batch) for j in range(values.shape[1])]
+            for start in range(0, len(flat[0]), CHUNK):
+                writer.writerows(zip(*(column[start : start + CHUNK].tolist() for column in flat), strict=True))
+            count += len(flat[0])
+    log.info(f"Predictions: {count} rows in {out}")
     return out
+
+
+CHUNK = 65536  # rows turned into Python values at a time
+
+
+def columns(batch: dict[str, Tensor]) -> list[tuple[str, Tensor]]:
+    """A batch's prediction columns, each as (N, K): a (N,) column as (N, 1), a (N, ...) one flattened."""
+    return [(name, values.reshape(len(values), -1)) for name, values in batch.items()]
+
+
+def names_of(name: str, values: Tensor) -> list[str]:
+    """The CSV columns of one (N, K) prediction column: its name, or ``name_0..name_{K-1}``."""
+    return [name] if values.shape[1] == 1 else [f"{name}_{j}" for j in range(values.shape[1])]
