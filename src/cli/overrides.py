@@ -88,9 +88,9 @@ def _value_problem(base: DictConfig, value: Override, error: Exception) -> str:
     siblings = [str(k) for k in parent] if isinstance(parent, DictConfig) else []
     close = difflib.get_close_matches(name, siblings, n=3)
     hint = f"; did you mean {' or '.join(f'{parent_key}.{c}'.lstrip('.') for c in close)}?" if close else ""
-    if not close and (elsewhere := _options_with(parent_key.replace(".", "/"), name)):
-        chosen = OmegaConf.select(base, f"hydra.runtime.choices.{parent_key.replace('.', '/')}", default="?")
-        group = parent_key.replace(".", "/")
+    group = parent_key.replace(".", "/")
+    chosen = OmegaConf.select(base, f"hydra.runtime.choices.{group}", default=None)
+    if not close and chosen and (elsewhere := _options_with(group, name)):  # a setting of other options
         return f"{group}={chosen} has no setting {name}; the {group} options that have it: {', '.join(elsewhere)}"
     return f"no key {key} in the config{hint} (a new key needs a leading +: +{value.input_line})"
 
