@@ -80,6 +80,7 @@ GlobFiles = option(
 READERS = "src.data.files.readers"
 NumpyReader = option("data/reader", "numpy", f"{READERS}.NumpyReader", base=ReaderConf)
 option("data/reader", "torch", f"{READERS}.TorchReader", base=ReaderConf)
+option("data/reader", "track", f"{READERS}.TrackReader", base=ReaderConf)
 CSVRows = option("data/reader", "csv_rows", f"{READERS}.CSVRowsReader", base=ReaderConf)
 Files = option(
     "data",

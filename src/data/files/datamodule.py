@@ -13,14 +13,14 @@ from torch.utils.data import DataLoader
 
 from src.data.base import SplitDataModule
 from src.data.files.getters import Record
-from src.data.files.labels import class_count, first, further_targets
+from src.data.files.labels import class_count, described, first, further_targets
 from src.data.files.layout import Layout
 from src.data.files.order import EvalSampleOrder, FileSampleOrder
 from src.data.files.readers import Reader
 from src.data.files.samples import FileSamples, SampleRef, UnreadableBatch, collate, count_file, read_file
 from src.data.files.splits import SPLITS, divide
 from src.data.files.statistics import Statistics, statistics
-from src.data.spec import DataSpec, InputKind, TargetKind
+from src.data.spec import DataSpec, InputKind, Target, TargetKind
 from src.errors import TriadError
 from src.speed import Loader
 
@@ -84,6 +84,7 @@ class FileDataModule(SplitDataModule):
         self.more_targets = dict(more_targets or {})
         self.datasets: dict[str, FileSamples] | None = None
         self._spec: DataSpec | None = None
+        self.per_position: Target | None = None  # the first target, when it has one value per position
         self._stats: Statistics | None = None  # the training split's, or a checkpoint's (load_state_dict)
 
     def prepare_data(self) -> None:
@@ -118,12 +119,14 @@ class FileDataModule(SplitDataModule):
         more = further_targets(x, y, self.more_targets, self.inputs)
         first_name = next(iter(y)) if more and isinstance(y, dict) else "target"
         y = first(y)
+        target = described(first_name, y, x, self.inputs, num_classes)  # one per sample, or one per position
+        self.per_position = target if target.level == "position" else None
         self.layout = self._layout(
             FileSamples(records, [r for s in SPLITS for r in parts[s]], self.reader, cache=False), x
         )
         if self.normalize and self._stats is None:  # a checkpoint's come first: eval and predict normalise as training
             channels = self.layout.in_shape[-1] if self.inputs == "sequence" else None  # per channel, over positions
-            self._stats = statistics(probe, self.reader, channels)
+            self._stats = statistics(probe, self.reader, channels, per_position=self.per_position is not None)
         x_stats, y_stats = self._stats if self.normalize and self._stats is not None else (None, None)
         self.datasets = {
             split: FileSamples(
@@ -135,6 +138,7 @@ class FileDataModule(SplitDataModule):
                 num_classes=num_classes,
                 x_stats=x_stats,
                 more=more,
+                per_position=self.per_position,
             )
             for split in SPLITS
         }
@@ -145,7 +149,8 @@ class FileDataModule(SplitDataModule):
             variable_length=self.layout.variable_length,
             target_kind=self.target_kind,
             num_classes=num_classes,
-            target_dim=None if num_classes else y.numel(),
+            target_dim=target.target_dim,
+            target_level=target.level,
             target_mean=y_stats[0] if y_stats and not num_classes else None,
             target_std=y_stats[1] if y_stats and not num_classes else None,
             target_name=first_name,
@@ -222,7 +227,7 @@ class FileDataModule(SplitDataModule):
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,
             persistent_workers=self.persistent_workers and self.num_workers > 0,
-            collate_fn=partial(collate, pad=self.layout.variable_length),
+            collate_fn=partial(collate, pad=self.layout.variable_length, per_position=self.per_position is not None),
         )
 
     def on_before_batch_transfer(self, batch: Any, dataloader_idx: int) -> Any:

@@ -64,13 +64,19 @@ def further_targets(
     missing = [name for name in wanted if name not in y]
     if missing:
         raise TriadError(f"data.more_targets names {missing}, which the samples do not have; they have {list(y)}.")
-    found = []
-    for name, classes in wanted.items():
-        level = "position" if inputs != "real" and y[name].dim() >= 1 and y[name].shape[0] == x.shape[0] else "sample"
-        size = y[name][0].numel() if level == "position" else y[name].numel()
-        kind = "integer" if classes is not None else "continuous"
-        found.append(Target(name, kind, num_classes=classes, target_dim=None if classes else size, level=level))
-    return tuple(found)
+    return tuple(described(name, y[name], x, inputs, classes) for name, classes in wanted.items())
+
+
+def described(name: str, value: Tensor, x: Tensor, inputs: str, num_classes: int | None) -> Target:
+    """A stored target described from one sample: its level, its kind and its size.
+
+    Per position when the input is a sequence and the target's first dimension is the sequence's length; integer
+    with ``num_classes``, else continuous of its size.
+    """
+    level = "position" if inputs != "real" and value.dim() >= 1 and value.shape[0] == x.shape[0] else "sample"
+    size = value[0].numel() if level == "position" else value.numel()
+    kind = "integer" if num_classes is not None else "continuous"
+    return Target(name, kind, num_classes=num_classes, target_dim=None if num_classes else size, level=level)
 
 
 def as_trained(value: Tensor, target: Target) -> Tensor:
@@ -80,8 +86,8 @@ def as_trained(value: Tensor, target: Target) -> Tensor:
     return value.float().reshape(len(value), -1) if target.level == "position" else value.float().reshape(-1)
 
 
-def problem(value: Tensor, target: Target, length: int) -> str | None:
-    """What is wrong with one sample's named target, or None: its length, its classes, its finiteness."""
+def problem(value: Tensor, target: Target, length: int, classes_from: str = "data.more_targets") -> str | None:
+    """What is wrong with one sample's target, or None: its length, its classes, its finiteness."""
     if target.level == "position" and (value.dim() < 1 or value.shape[0] != length):
         return f"target {target.name} has shape {tuple(value.shape)}, not one value per position ({length})"
     if target.kind == "integer" and not (
@@ -89,7 +95,7 @@ def problem(value: Tensor, target: Target, length: int) -> str | None:
         and int(value.min()) >= 0
         and int(value.max()) < int(target.num_classes or 0)
     ):
-        return f"target {target.name} has values outside 0..{int(target.num_classes or 0) - 1} (data.more_targets)"
+        return f"target {target.name} has values outside 0..{int(target.num_classes or 0) - 1} ({classes_from})"
     if value.is_floating_point() and not bool(torch.isfinite(value).all()):
         return f"target {target.name} has non-finite values (NaN or inf)"
     return None

@@ -54,7 +54,7 @@ class Layout:
         return None
 
 
-def collate(samples: Sequence[tuple[Tensor, Any, int]], pad: bool) -> Batch:
+def collate(samples: Sequence[tuple[Tensor, Any, int]], pad: bool, per_position: bool = False) -> Batch:
     """(x, y, index) samples -> one Batch whose ids are the samples' indices in their split.
 
     With ``pad``, sequences are padded at the end to the batch's longest, and the mask says which positions are real.
@@ -72,7 +72,8 @@ def collate(samples: Sequence[tuple[Tensor, Any, int]], pad: bool) -> Batch:
         return Batch(torch.stack(xs), torch.stack(ys), id=ids_tensor, targets=more)
     lengths = torch.tensor([len(x) for x in xs])
     mask = torch.arange(int(lengths.max()))[None, :] < lengths[:, None]  # (B, L)
-    return Batch(pad_sequence(list(xs), batch_first=True), torch.stack(ys), mask=mask, id=ids_tensor, targets=more)
+    y = pad_sequence(list(ys), batch_first=True) if per_position else torch.stack(ys)  # padded as x is, or one each
+    return Batch(pad_sequence(list(xs), batch_first=True), y, mask=mask, id=ids_tensor, targets=more)
 
 
 def _joined(values: list[Tensor], pad: bool) -> Tensor:

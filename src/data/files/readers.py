@@ -102,3 +102,34 @@ class CSVRowsReader(Reader):
         """Data rows, counted without parsing them."""
         with path.open(newline="") as handle:
             return max(sum(1 for _ in csv.reader(handle, delimiter=self.delimiter)) - 1, 0)
+
+
+class TrackReader(Reader):
+    """A track and its labels side by side: ``<name><track_suffix>`` (L,) or (L, C), ``<name><labels_suffix>`` (L,).
+
+    One sample per track, with one label per position. Both ``.npy`` files are memory-mapped: a track is read from
+    disk when it is used, one track at a time (with ``data.cache=false``, a set of genome-long tracks is never all
+    in memory). List the tracks only: ``data.datagetter.pattern="**/*.track.npy"``.
+    """
+
+    def __init__(self, *, track_suffix: str = ".track.npy", labels_suffix: str = ".labels.npy") -> None:
+        self.track_suffix, self.labels_suffix = track_suffix, labels_suffix
+
+    def read(self, path: Path) -> list[Sample]:
+        """The track and its labels, memory-mapped (copy-on-write: a change in memory never reaches the file)."""
+        if not path.name.endswith(self.track_suffix):
+            raise ValueError(f"a track's name ends with {self.track_suffix} (data.reader.track_suffix)")
+        labels_path = path.with_name(path.name.removesuffix(self.track_suffix) + self.labels_suffix)
+        if not labels_path.exists():
+            raise ValueError(f"no labels beside it: {labels_path.name} is missing")
+        track, labels = np.load(path, mmap_mode="c"), np.load(labels_path, mmap_mode="c")
+        if labels.ndim != 1 or len(labels) != len(track):
+            raise ValueError(
+                f"{labels_path.name} holds labels of shape {labels.shape}, not one per position of the track "
+                f"({len(track)} positions)"
+            )
+        return [(torch.from_numpy(track), torch.from_numpy(labels))]
+
+    def count(self, path: Path) -> int:
+        """One track per file (not opened)."""
+        return 1

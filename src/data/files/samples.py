@@ -35,9 +35,11 @@ class UnreadableBatch:
     message: str
 
 
-def collate(samples: list[tuple[Tensor, Tensor, int]] | Batch | UnreadableBatch, pad: bool = False) -> Any:
+def collate(
+    samples: list[tuple[Tensor, Tensor, int]] | Batch | UnreadableBatch, pad: bool = False, per_position: bool = False
+) -> Any:
     """(x, y, index) samples -> one Batch (``layout.collate``); a Batch or an ``UnreadableBatch`` passes through."""
-    return samples if isinstance(samples, Batch | UnreadableBatch) else layout.collate(samples, pad)
+    return samples if isinstance(samples, Batch | UnreadableBatch) else layout.collate(samples, pad, per_position)
 
 
 @contextmanager
@@ -89,9 +91,11 @@ class FileSamples(Dataset):
         num_classes: int | None = None,
         x_stats: tuple[Tensor, Tensor] | None = None,
         more: tuple[Target, ...] = (),  # further named targets (data.more_targets)
+        per_position: Target | None = None,  # the first target, when it has one value per position
     ) -> None:
         self.records, self.refs, self.reader, self.cache = records, refs, reader, cache
         self.layout, self.num_classes, self.x_stats, self.more = layout, num_classes, x_stats, more
+        self.per_position = per_position
         self._cached: dict[int, list[Sample]] = {}  # every file read (cache=true), else only the last one
         self._ready: dict[int, tuple[Tensor, Tensor]] = {}  # cache=true, fixed shape: samples read and checked
         self._stacked: tuple[Tensor, Any] | None = None  # all of them, stacked: (N, *shape), (N, ...) or named
@@ -150,7 +154,10 @@ class FileSamples(Dataset):
             x = (x - mean) / std
         named = y if isinstance(y, dict) else {}
         y = first(y)
-        y = y.reshape(()).long() if self.num_classes is not None else y.reshape(-1).float()  # class id | (target_dim,)
+        if self.per_position is not None:  # (L,) class ids | (L, target_dim)
+            y = as_trained(y, self.per_position)
+        else:  # class id | (target_dim,)
+            y = y.reshape(()).long() if self.num_classes is not None else y.reshape(-1).float()
         if self.more:
             y = {next(iter(named)): y, **{t.name: as_trained(named[t.name], t) for t in self.more}}
         if self.cache and not (self.layout is not None and self.layout.variable_length):
@@ -186,7 +193,11 @@ class FileSamples(Dataset):
                 f"{path}: sample {offset} has {issue}. The data's layout comes from data.inputs and the training "
                 "samples (the first one's shape; with sequences, the longest length unless data.max_length is set)."
             )
-        if self.num_classes is not None and not (
+        if self.per_position is not None:
+            wrong = problem(y, self.per_position, len(x), classes_from="data.num_classes")
+            if wrong is not None:
+                raise TriadError(f"{path}: sample {offset}: {wrong}. Fix the file, or leave it out of the data.")
+        elif self.num_classes is not None and not (
             y.numel() == 1 and float(y) == int(y) and 0 <= int(y) < self.num_classes
         ):
             raise TriadError(
