@@ -14,7 +14,9 @@ class Backbone(Protocol):
     anything is built; the constructor takes ``in_shape`` (and, for token inputs, ``vocab_size``) from the data,
     its own hyper-parameters with their defaults, and sets ``out_dim``. A backbone with features per position also
     sets ``causal``: whether each position sees only itself and earlier ones (the tests hold it to that). A class may
-    also declare ``input_ranks``, the ranks of ``in_shape`` it takes (the cnn: (H, W) or (C, H, W)).
+    also declare ``input_ranks``, the ranks of ``in_shape`` it takes (the cnn: (H, W) or (C, H, W)), and
+    ``attention_bytes(length, batch_size, padded)``, the bytes of what grows faster than the sequence (the
+    transformer's (L, L) masks): a run that would need more than the machine's memory stops before it starts.
     """
 
     inputs: ClassVar[tuple[str, ...]]  # the DataSpec input kinds it takes: real | sequence | tokens

@@ -6,6 +6,7 @@ against the data's spec, and names the options that would fit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from hydra.core.hydra_config import HydraConfig
@@ -76,6 +77,23 @@ def check_backbone(backbone: type, spec: DataSpec) -> None:
         f"backbone={chosen} does not fit data={data_choice()}: the data gives {spec.describe_inputs()}, and {why}.\n"
         f"  Backbones that fit this data: {fitting or 'none of the shipped backbones'}."
     )
+
+
+def check_memory(backbone: type, spec: DataSpec, batch_size: int) -> None:
+    """A backbone whose (L, L) attention would need more memory than the machine has: one message, before building."""
+    estimate = getattr(backbone, "attention_bytes", None)  # an optional trait (src/backbones/traits.py)
+    if estimate is None or spec.length is None:
+        return
+    needed = estimate(spec.length, batch_size, spec.variable_length)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if needed > total:
+        linear = fitting_options("backbone", lambda c: takes(c, spec) and not hasattr(c, "attention_bytes"))
+        raise TriadError(
+            f"backbone={choice('backbone') or backbone.__name__} on {spec.length:,} positions at data.batch_size="
+            f"{batch_size}: its attention masks alone need about {needed / 2**30:,.0f} GiB, more than this machine's "
+            f"{total / 2**30:.0f} GiB.\n  Shorten the sequences, lower data.batch_size, or choose a backbone whose "
+            f"memory grows linearly with length: {', '.join(f'backbone={n}' for n in linear)}."
+        )
 
 
 def check_levels(pool: str, task: type, backbone: type, spec: DataSpec, key: str = "task") -> None:

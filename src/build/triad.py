@@ -9,7 +9,7 @@ import lightning.pytorch as pl
 from hydra.utils import get_class, instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from src.build.compatibility import check_backbone, check_built, check_levels, check_task, choice
+from src.build.compatibility import check_backbone, check_built, check_levels, check_memory, check_task, choice
 from src.data.spec import DataSpec
 from src.errors import IncompatibleDataError, TriadError
 from src.module import TriadModule
@@ -46,6 +46,7 @@ def build_triad(
     for key, head in heads_of(cfg.task).items():
         check_task(get_class(head._target_), head_spec(key, cfg.task, spec), key)
     check_backbone(backbone_class, spec)
+    check_memory(backbone_class, spec, int(cfg.data.get("batch_size", 1)))
     for key, head in heads_of(cfg.task).items():
         check_levels(head.pool, get_class(head._target_), backbone_class, head_spec(key, cfg.task, spec), key)
     log.info(f"Backbone: <{cfg.backbone._target_}>")

@@ -10,7 +10,6 @@ import csv
 import logging
 from pathlib import Path
 
-import torch
 from torch import Tensor
 
 from src.errors import TriadError

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
+from hydra.utils import get_object
 
+from schemas.store import options, target_of
+from src.build.compatibility import check_memory
 from src.build.triad import build_triad, rebuild
-from src.errors import IncompatibleDataError
+from src.data.spec import DataSpec
+from src.errors import IncompatibleDataError, TriadError
 from src.runs.checkpoints import CheckpointFiles
 from tests.helpers import fast_train_cfg
 
@@ -50,3 +56,21 @@ def test_rebuild_restores_the_run_and_every_weight_from_its_checkpoint(tmp_path:
     _, model = rebuild(str(tmp_path / "a.ckpt"))
     x = torch.randn(5, 16)
     assert torch.equal(model.eval()(x), source.eval()(x))
+
+
+QUADRATIC = [n for n, s in options("backbone").items() if hasattr(get_object(str(target_of(s))), "attention_bytes")]
+
+
+@pytest.mark.parametrize("name", QUADRATIC)
+def test_attention_that_would_not_fit_in_memory_stops_before_the_run_with_its_estimate(name: str) -> None:
+    backbone = get_object(str(target_of(options("backbone")[name])))
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    length = 64
+    while backbone.attention_bytes(length, 4, True) <= memory:  # the shortest padded length that would not fit
+        length *= 2
+    padded = DataSpec(in_shape=(length,), target_kind="integer", num_classes=3, inputs="tokens", vocab_size=8,
+                      variable_length=True)  # fmt: skip
+    with pytest.raises(TriadError, match=rf"on {length:,} positions at data.batch_size=4: .* about [\d,]+ GiB"):
+        check_memory(backbone, padded, batch_size=4)
+    check_memory(backbone, replace(padded, variable_length=False), batch_size=4)  # no padding: nothing quadratic
+    check_memory(backbone, replace(padded, in_shape=(64,)), batch_size=4)  # short enough
