@@ -88,13 +88,14 @@ class CausalFFTConv(torch.autograd.Function):
 
     @staticmethod
     @once_differentiable
-    def backward(ctx: Any, dy: Tensor) -> tuple[Tensor, Tensor]:
-        """dL/dy -> (dL/dv, dL/dh)."""
+    def backward(ctx: Any, dy: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        """dL/dy -> (dL/dv, dL/dh), each only if asked for."""
         v_f, h_f = ctx.saved_tensors
         length = dy.shape[-1]
         dy_f = torch.fft.rfft(dy, n=2 * length)  # (B, D, L + 1)
-        dv = torch.fft.irfft(dy_f * h_f.conj(), n=2 * length)[..., :length]
-        dh = torch.fft.irfft((dy_f * v_f.conj()).sum(0), n=2 * length)[..., :length]
+        want_v, want_h = ctx.needs_input_grad
+        dv = torch.fft.irfft(dy_f * h_f.conj(), n=2 * length)[..., :length] if want_v else None
+        dh = torch.fft.irfft((dy_f * v_f.conj()).sum(0), n=2 * length)[..., :length] if want_h else None
         return dv, dh
 
 
