@@ -85,7 +85,7 @@ def test_a_track_and_labels_that_do_not_match_are_named(tmp_path: Path) -> None:
         _ = module(root, "*.track.npy", TrackReader(), normalize=False).spec
     np.save(root / "sample2.labels.npy", np.full(16, 7, dtype=np.int64))  # classes 0..2 only
     dm = module(root, "*.track.npy", TrackReader(), normalize=False, cache=False)
-    with pytest.raises(TriadError, match=r"target .* has values outside 0..2 \(data.num_classes\)"):
+    with pytest.raises(TriadError, match=r"sample \d: its target has values outside 0..2 \(data.num_classes\)"):
         for split in ("train", "val", "test"):
             for _ in getattr(dm, f"{split}_dataloader")():
                 pass

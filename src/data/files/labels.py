@@ -88,14 +88,15 @@ def as_trained(value: Tensor, target: Target) -> Tensor:
 
 def problem(value: Tensor, target: Target, length: int, classes_from: str = "data.more_targets") -> str | None:
     """What is wrong with one sample's target, or None: its length, its classes, its finiteness."""
+    what = "its target" if target.name == "target" else f"target {target.name}"  # a data set's one unnamed target
     if target.level == "position" and (value.dim() < 1 or value.shape[0] != length):
-        return f"target {target.name} has shape {tuple(value.shape)}, not one value per position ({length})"
+        return f"{what} has shape {tuple(value.shape)}, not one value per position ({length})"
     if target.kind == "integer" and not (
         bool((value == value.round()).all())
         and int(value.min()) >= 0
         and int(value.max()) < int(target.num_classes or 0)
     ):
-        return f"target {target.name} has values outside 0..{int(target.num_classes or 0) - 1} ({classes_from})"
+        return f"{what} has values outside 0..{int(target.num_classes or 0) - 1} ({classes_from})"
     if value.is_floating_point() and not bool(torch.isfinite(value).all()):
-        return f"target {target.name} has non-finite values (NaN or inf)"
+        return f"{what} has non-finite values (NaN or inf)"
     return None
