@@ -6,6 +6,7 @@ import torch
 
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
+from src.data.simulated.samplers.segments import changes, check_states, segment_states
 from src.data.spec import DataSpec, Target
 
 
@@ -46,11 +47,7 @@ class CopyNumber(Sampler):
         seed: int = 0,  # fixes the problem (the channel gains), not the samples
     ) -> None:
         super().__init__(seed=seed)
-        if not (num_states >= 2 and 0 < normal < num_states and 0 <= normal_fraction <= 1):
-            raise ValueError(
-                "need num_states >= 2, 0 < normal < num_states and 0 <= normal_fraction <= 1; "
-                f"got {num_states}, {normal}, {normal_fraction}"
-            )
+        check_states(num_states, normal, normal_fraction)
         if mean_segment < 1 or length < 1 or channels < 1 or coverage <= 0:
             raise ValueError(
                 f"need mean_segment >= 1, length >= 1, channels >= 1, coverage > 0; got {mean_segment}, {length}, "
@@ -85,22 +82,14 @@ class CopyNumber(Sampler):
 
     def sample(self, n: int, generator: torch.Generator) -> Batch:
         """Change points, a state per segment, then Poisson depths: all ``n`` tracks at once."""
-        starts = torch.rand(n, self.length, generator=generator) < 1 / self.mean_segment  # (n, L) a segment starts
-        starts[:, 0] = True
-        segment = starts.long().cumsum(1) - 1  # (n, L) segment index of each position
-        # One state per possible segment: normal, or another state chosen uniformly.
-        other = torch.randint(self.num_states - 1, (n, self.length), generator=generator)
-        other = other + (other >= self.normal).long()  # skip the normal state
-        is_normal = torch.rand(n, self.length, generator=generator) < self.normal_fraction
-        state_of_segment = torch.where(is_normal, self.normal, other)  # (n, L)
-        y = state_of_segment.gather(1, segment)  # (n, L)
+        y = segment_states(
+            n, self.length, 1 / self.mean_segment, self.num_states, self.normal, self.normal_fraction, generator
+        )  # (n, L)
         rate = self.coverage * (y.float() + 0.05) / self.normal  # (n, L)
         rates = rate[..., None] * self.gains  # (n, L, C)
         x = torch.poisson(rates, generator=generator) / self.coverage  # (n, L, C)
         mean = y.float().mean(1).round().long()  # (n,)
-        change = torch.zeros_like(y)
-        change[:, 1:] = (y[:, 1:] != y[:, :-1]).long()  # (n, L) 1 where the state changes
-        more = {"change": change, "ratio": (y.float() / self.normal)[..., None]}  # ratio: (n, L, 1)
+        more = {"change": changes(y), "ratio": (y.float() / self.normal)[..., None]}  # ratio: (n, L, 1)
         if self.level == "position":
             return Batch(x, y, targets={"mean": mean, **more})
         return Batch(x, mean, targets={"state": y, **more})

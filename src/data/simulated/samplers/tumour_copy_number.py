@@ -8,6 +8,7 @@ import torch
 
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
+from src.data.simulated.samplers.segments import changes, check_states, segment_states
 from src.data.spec import DataSpec, Target
 
 
@@ -52,11 +53,7 @@ class TumourCopyNumber(Sampler):
         seed: int = 0,  # fixes the problem: the bins' biases
     ) -> None:
         super().__init__(seed=seed)
-        if not (num_states >= 2 and 0 < normal < num_states and 0 <= normal_fraction <= 1):
-            raise ValueError(
-                "need num_states >= 2, 0 < normal < num_states and 0 <= normal_fraction <= 1; "
-                f"got {num_states}, {normal}, {normal_fraction}"
-            )
+        check_states(num_states, normal, normal_fraction)
         if not (1 <= segments <= length and 0 < coverage_min <= coverage_max and 0 < purity_min <= 1 and bin_bias >= 0):
             raise ValueError(
                 "need 1 <= segments <= length, 0 < coverage_min <= coverage_max, 0 < purity_min <= 1, bin_bias >= 0; "
@@ -94,20 +91,14 @@ class TumourCopyNumber(Sampler):
         low, high = self.log2_coverage
         log2_c = low + (high - low) * torch.rand(n, 1, generator=generator)  # (n, 1)
         purity = self.purity_min + (1 - self.purity_min) * torch.rand(n, 1, generator=generator)  # (n, 1)
-        starts = torch.rand(n, self.length, generator=generator) < self.segments / self.length  # (n, L)
-        starts[:, 0] = True
-        segment = starts.long().cumsum(1) - 1  # (n, L) each bin's segment
-        other = torch.randint(self.num_states - 1, (n, self.length), generator=generator)
-        other = other + (other >= self.normal).long()  # a state other than normal, uniformly
-        is_normal = torch.rand(n, self.length, generator=generator) < self.normal_fraction
-        y = torch.where(is_normal, self.normal, other).gather(1, segment)  # (n, L) one state per segment
+        y = segment_states(
+            n, self.length, self.segments / self.length, self.num_states, self.normal, self.normal_fraction, generator
+        )  # (n, L)
         copies = purity * y + (1 - purity) * self.normal  # (n, L) the mean copy number over the sample's cells
         rate = torch.exp2(log2_c) * self.bias * (copies + 0.05) / self.normal  # (n, L) expected reads
         x = torch.poisson(rate, generator=generator) / 2 ** ((low + high) / 2)  # (n, L) depths about 1
         altered = (y != self.normal).float().mean(1, keepdim=True)  # (n, 1)
-        change = torch.zeros_like(y)
-        change[:, 1:] = (y[:, 1:] != y[:, :-1]).long()
-        more = {"coverage": log2_c, "change": change}
+        more = {"coverage": log2_c, "change": changes(y)}
         if self.level == "position":
             return Batch(x[..., None], y, targets={"altered": altered, **more})
         return Batch(x[..., None], altered, targets={"state": y, **more})
