@@ -50,6 +50,7 @@ def module(root: Path, pattern: str, reader: object, **overrides: object) -> Fil
 def test_side_by_side_labels_are_a_position_level_target_padded_as_the_tracks(
     lengths: list[int], tmp_path: Path
 ) -> None:
+    # normalize off: the test reads each position's label back from its raw depth (state + noise)
     dm = module(write_pairs(tmp_path / "pairs", lengths), "*.track.npy", TrackReader(), normalize=False)
     spec = dm.spec
     assert spec.target_level == "position" and spec.num_classes == 3 and spec.in_shape == (40, 1)
@@ -79,16 +80,26 @@ def test_a_track_and_labels_that_do_not_match_are_named(tmp_path: Path) -> None:
     with pytest.raises(
         TriadError, match=r"sample2.track.npy: .*sample2.labels.npy holds labels of shape \(15,\), not one"
     ):
-        _ = module(root, "*.track.npy", TrackReader(), normalize=False).spec
+        _ = module(root, "*.track.npy", TrackReader()).spec
     (root / "sample2.labels.npy").unlink()
     with pytest.raises(TriadError, match="no labels beside it: sample2.labels.npy is missing"):
-        _ = module(root, "*.track.npy", TrackReader(), normalize=False).spec
+        _ = module(root, "*.track.npy", TrackReader()).spec
     np.save(root / "sample2.labels.npy", np.full(16, 7, dtype=np.int64))  # classes 0..2 only
-    dm = module(root, "*.track.npy", TrackReader(), normalize=False, cache=False)
+    dm = module(root, "*.track.npy", TrackReader())
     with pytest.raises(TriadError, match=r"sample \d: its target has values outside 0..2 \(data.num_classes\)"):
         for split in ("train", "val", "test"):
             for _ in getattr(dm, f"{split}_dataloader")():
                 pass
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's memory maps (Linux)")
+def test_a_track_and_its_labels_are_memory_mapped_not_copied_into_memory(tmp_path: Path) -> None:
+    root = write_pairs(tmp_path / "pairs", [4096])
+    x, y = TrackReader().read(root / "sample0.track.npy")[0]
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    for tensor, name in ((x, "sample0.track.npy"), (y, "sample0.labels.npy")):
+        spans = [[int(a, 16) for a in line.split()[0].split("-")] for line in maps if line.endswith(name)]
+        assert any(start <= tensor.data_ptr() < end for start, end in spans), name  # its memory is the file's
 
 
 @pytest.mark.train
