@@ -72,7 +72,9 @@ def measure(backbone: str, length: int, how: Any, batch: int = 1, autocast: bool
         text=True,
         env={**os.environ, "OMP_NUM_THREADS": str(threads)},
     )
-    if done.returncode != 0:
+    if done.returncode != 0:  # say why: its last error line, or the signal that killed it (out of memory: 9)
+        why = (done.stderr.strip().splitlines() or [f"killed by signal {-done.returncode}"])[-1]
+        print(f"  {backbone} at {length} positions, batch {batch}: failed: {why}")
         return {"seconds": float("nan"), "peak_mib": float("nan"), "tokens_s": float("nan"), "failed": 1.0}
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return {**result, "tokens_s": batch * length / result["seconds"]}
