@@ -97,7 +97,13 @@ def certain_failure(backbone: str, task: str, data: str) -> bool:
 
 
 COMBOS = list(itertools.product(BACKBONES, TASKS, data_variants()))
-SMALL = ["data.num_train=512", "data.num_val=256", "data.num_test=256", "trainer.fast_dev_run=true"]
+SMALL = [
+    "data.num_train=512",
+    "data.num_val=256",
+    "data.num_test=256",
+    "data.batch_size=32",
+    "trainer.fast_dev_run=true",
+]
 
 
 @functools.cache

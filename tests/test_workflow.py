@@ -14,15 +14,6 @@ from tests.helpers import fast_train_cfg, options, run_cli
 pytestmark = pytest.mark.train  # every test here trains or runs a command
 
 
-@pytest.mark.parametrize("experiment", options("experiment"))
-def test_every_experiment_runs_with_debug_fdr(
-    experiment: str, data_dir: Path, source_logs: Path, tmp_path: Path
-) -> None:
-    overrides = [f"experiment={experiment}", "debug=fdr", f"paths.data_dir={data_dir}", f"paths.log_dir={source_logs}"]
-    cfg = fast_train_cfg(overrides, tmp_path)
-    assert train.main(cfg) is not None
-
-
 def test_a_transfer_preset_without_its_source_run_says_what_to_run(tmp_path: Path) -> None:
     preset = next(o for o in options("experiment") if o.startswith("transfer_"))
     result = run_cli("src.train", f"experiment={preset}", env={"LOG_DIR": str(tmp_path / "logs")})
