@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import lightning.pytorch as pl
@@ -12,6 +13,7 @@ from src.data.base import SplitDataModule
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
 from src.data.simulated.streams import EvalBatchOrder, SimulatedBatches, TrainBatchOrder
+from src.data.simulated.warmup import check_warmup
 from src.data.spec import DataSpec
 from src.errors import TriadError
 from src.speed import Loader
@@ -33,6 +35,7 @@ class SimulatedDataModule(SplitDataModule):
         num_test: int = 2048,  # fixed test set
         seed: int = 0,  # the data streams' seed (the run's seed, in a run)
         device: str = "cpu",  # cpu | cuda: where batches are drawn (cuda: on the GPU, no host sampling or copy)
+        warmup: Sequence[int] = (),  # sequence-length warm-up: the first epochs' window lengths, e.g. [1024,4096]
         **loading: Any,  # batch_size, num_workers: see SplitDataModule
     ) -> None:
         super().__init__(**loading)
@@ -44,6 +47,7 @@ class SimulatedDataModule(SplitDataModule):
                 f"got {num_train}, {num_val}, {num_test}, {self.batch_size}"
             )
         self.sampler, self.seed = sampler, seed
+        self.warmup = check_warmup(warmup, sampler.spec)  # src/data/simulated/warmup.py
         self.sizes = {"train": num_train, "val": num_val, "test": num_test}
 
     @property
@@ -60,6 +64,7 @@ class SimulatedDataModule(SplitDataModule):
             batch_size=self.batch_size,
             seed=self.seed,
             device=self.device,
+            warmup=self.warmup if split == "train" else (),
         )
         if split == "train":
             sampler: TrainBatchOrder | EvalBatchOrder = TrainBatchOrder(len(batches), epoch_source=self._epoch)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import torch
 from torch.utils.data import Dataset, DistributedSampler
@@ -18,6 +18,7 @@ from torch.utils.data import Dataset, DistributedSampler
 from src.data.base import check_share, world
 from src.data.batch import Batch
 from src.data.simulated.samplers.base import Sampler
+from src.data.simulated.warmup import windows
 
 BatchKey = tuple[int, int, int, int]  # (epoch, batch index, part, parts): samples part::parts of that batch
 
@@ -32,14 +33,25 @@ class SimulatedBatches(Dataset):
     """A map-style dataset whose items are whole batches (or one rank's slice of one), drawn in one sampler call.
 
     On ``device`` (a GPU: no host sampling, no copy) the numbers differ from the CPU's, but are as much a pure
-    function of (seed, split, epoch, index): the same on every run of that device.
+    function of (seed, split, epoch, index): the same on every run of that device. ``warmup``: the window length of
+    each of the first epochs (``src/data/simulated/warmup.py``); the tracks of epoch ``e`` are cut into windows of
+    ``warmup[e]`` positions.
     """
 
     def __init__(
-        self, sampler: Sampler, *, split: str, num_samples: int, batch_size: int, seed: int, device: str = "cpu"
+        self,
+        sampler: Sampler,
+        *,
+        split: str,
+        num_samples: int,
+        batch_size: int,
+        seed: int,
+        device: str = "cpu",
+        warmup: Sequence[int] = (),
     ) -> None:
         self.sampler, self.split, self.seed, self.device = sampler, split, seed, torch.device(device)
         self.num_samples, self.batch_size = num_samples, batch_size
+        self.warmup, self.spec = list(warmup), sampler.spec if warmup else None
         self._generator = torch.Generator(self.device)  # one per process (each DataLoader worker has its copy)
 
     def __len__(self) -> int:
@@ -65,6 +77,8 @@ class SimulatedBatches(Dataset):
             with torch.device(self.device):
                 batch = self.sampler.sample(size, generator)
         batch = batch._replace(id=torch.arange(start, start + size, device=self.device))  # the place in its split
+        if epoch < len(self.warmup):
+            batch = windows(batch, self.warmup[epoch], self.spec)  # type: ignore[arg-type]
         return batch if parts == 1 else batch.select(slice(part, None, parts))
 
 
