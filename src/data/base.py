@@ -55,6 +55,8 @@ class SplitDataModule(pl.LightningDataModule):
     def transfer_batch_to_device(self, batch: Any, device: torch.device, dataloader_idx: int) -> Any:
         """A Batch's tensors moved field by field (Lightning's generic walk through collections costs more a step)."""
         if isinstance(batch, Batch):
+            if device.type != "cpu" and batch.x.device.type == "cpu":
+                batch = batch.indexed()  # the counted positions as indices: selected on the GPU with no host sync
             return batch.to(device)
         return super().transfer_batch_to_device(batch, device, dataloader_idx)
 

@@ -83,10 +83,14 @@ class Task(nn.Module, ABC):
         """The outputs and targets the loss and metrics see: one row per sample, or per position that counts.
 
         Per position, the features are selected before the head runs: a head at 8,192 classes over every position
-        of an MQAR batch, for its 1 position in 16 that counts, was two thirds of the step.
+        of an MQAR batch, for its 1 position in 16 that counts, was two thirds of the step. On a GPU they are
+        selected by the indices the host made (``Batch.indexed``): a boolean mask would sync every step.
         """
         if self.spec.target_level == "sample":
             return self(features, batch.mask), batch.y
+        index = (batch.counted_index or {}).get("")
+        if index is not None:  # (N,) flat indices: no host sync
+            return self.decode(features.flatten(0, 1)[index]), batch.y.flatten(0, 1)[index]  # (N, out), (N, ...)
         counted = batch.counted()
         if counted is None:
             return self.decode(features.flatten(0, 1)), batch.y.flatten(0, 1)  # (B*L, out), (B*L, ...)
