@@ -9,17 +9,18 @@ that cell again). Then the two tables:
     python -m src.results OUT/best_*/ --metric test/acc         # each cell's best rate, mean ± sd over seeds 1-3
     python -m src.results OUT/lr_*/ --studies                   # each cell's sweep: best val/acc, epochs, trials
 
-Run:  python tools/mqar_slice.py logs/mqar_slice            (1 h 40 min on 2 CPU cores)
+Run:  python -m tools.mqar_slice logs/mqar_slice           (1 h 40 min on 2 CPU cores)
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from tools.commands import run
 
 BACKBONES, WIDTHS, SHAPES = ("hyena", "transformer", "gru"), (128, 64), ((128, 8), (64, 4))
 CELLS = [(b, w, length, pairs) for length, pairs in SHAPES for b in BACKBONES for w in WIDTHS]  # the costliest first
@@ -41,16 +42,6 @@ def cell_name(cell: tuple[str, int, int, int]) -> str:
     """A folder name for the cell: ``hyena_w128_L128_p8``."""
     backbone, width, length, pairs = cell
     return f"{backbone}_w{width}_L{length}_p{pairs}"
-
-
-def run(command: list[str], log: Path, threads: int) -> int:
-    """Run one command with its output in ``log``; say how it ended."""
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
-    print(" ".join(command[1:]), flush=True)
-    with log.open("a") as out:
-        code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
-    print(f"{'done' if code == 0 else f'FAILED ({code})'}: {log}", flush=True)
-    return code
 
 
 def best_rate(sweep: Path) -> float:

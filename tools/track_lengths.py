@@ -9,20 +9,21 @@ test predictions (``src.predict``) are scored by ``tools/position_report.py``: a
 ``--near`` bins of a change of state. A cell whose folder exists is not run again, a job's predictions not
 predicted again: run the tool again after a failure and it finishes what is left.
 
-Run:  python tools/track_lengths.py logs/track_lengths            (about 45 min on 2 CPU cores)
+Run:  python -m tools.track_lengths logs/track_lengths           (about 45 min on 2 CPU cores)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+
+from tools.commands import run
+from tools.position_report import report
 
 STEP, STEPS, EPOCHS = 16_384, 64, 4  # positions a step, steps an epoch, epochs
 VAL, TEST = 131_072, 262_144  # positions in the validation and test sets
@@ -61,16 +62,6 @@ def cell_name(cell: Cell) -> str:
     return f"{backbone}_L{length}{'_warmup' if warm else ''}"
 
 
-def run(command: list[str], log: Path, threads: int) -> int:
-    """Run one command with its output in ``log``; say how it ended."""
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
-    print(" ".join(command[1:]), flush=True)
-    with log.open("a") as out:
-        code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
-    print(f"{'done' if code == 0 else f'FAILED ({code})'}: {log}", flush=True)
-    return code
-
-
 def minutes(job: Path) -> float:
     """A job's wall time from its log's first and last time stamps (training, validation and test), in minutes."""
     stamps = [line[1:24] for line in (job / "train.log").read_text().splitlines() if line.startswith("[20")]
@@ -87,9 +78,7 @@ def score(job: Path, near: int, threads: int) -> dict[str, float] | None:
         if not predictions.is_file():
             command = [sys.executable, "-m", "src.predict", f"ckpt_path={job}/checkpoints/best.ckpt"]
             run([*command, f"output={predictions}"], job / "predict.log", threads)
-        reporter = [sys.executable, str(Path(__file__).with_name("position_report.py")), str(predictions)]
-        printed = subprocess.run([*reporter, "--near", str(near)], capture_output=True, text=True, check=True).stdout
-        result = {**json.loads(printed), "minutes": minutes(job)}
+        result = {**report(predictions, near), "minutes": minutes(job)}
         temporary = scores.with_suffix(".tmp")
         temporary.write_text(json.dumps(result))
         temporary.replace(scores)  # written whole or not at all
