@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,6 +56,20 @@ def _clean_hydra() -> Iterator[None]:
     GlobalHydra.instance().clear()
     yield
     GlobalHydra.instance().clear()
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_found() -> Iterator[None]:
+    """Every test leaves the root logger's handlers and level as it found them.
+
+    A run in the test's process (Hydra configures logging for it) binds its console handler to the stream of the
+    moment, which pytest captures for that test and closes after it: the next test's first log line would fail on it.
+    """
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
