@@ -7,6 +7,7 @@ import torch
 
 from src.data.simulated.datamodule import SimulatedDataModule
 from src.data.simulated.warmup import check_warmup, windows
+from src.errors import TriadError
 from tests.data.test_samplers import SAMPLERS, draw, make
 
 
@@ -15,7 +16,7 @@ def test_windows_tile_each_track_or_the_data_is_refused_with_one_message(name: s
     sampler = make(name)
     spec = sampler.spec
     if spec.target_level != "position" or spec.variable_length:
-        with pytest.raises(ValueError, match=r"data\.warmup=\[2\] cuts tracks into windows.*leave data\.warmup=\[\]"):
+        with pytest.raises(TriadError, match=r"data\.warmup=\[2\] cuts tracks into windows.*leave data\.warmup=\[\]"):
             check_warmup([2], spec)
         return
     length = spec.length // 4
@@ -35,7 +36,7 @@ def test_windows_tile_each_track_or_the_data_is_refused_with_one_message(name: s
 
 def test_a_length_that_does_not_divide_the_track_is_refused() -> None:
     spec = make("tumour_copy_number", length=1024).spec
-    with pytest.raises(ValueError, match=r"must divide the track's 1,024 positions.*300, 1024 does not"):
+    with pytest.raises(TriadError, match=r"must divide the track's 1,024 positions.*300, 1024 does not"):
         check_warmup([256, 300, 1024], spec)
 
 

@@ -15,6 +15,7 @@ from torch import Tensor
 
 from src.data.batch import Batch
 from src.data.spec import DataSpec
+from src.errors import TriadError
 
 
 def check_warmup(warmup: Sequence[int], spec: DataSpec) -> list[int]:
@@ -23,13 +24,13 @@ def check_warmup(warmup: Sequence[int], spec: DataSpec) -> list[int]:
     if not lengths:
         return lengths
     if spec.target_level != "position" or spec.variable_length or spec.length is None:
-        raise ValueError(
+        raise TriadError(
             f"data.warmup={lengths} cuts tracks into windows, which needs sequences of one length with a target per "
             f"position; this data has {spec.describe_inputs()} and {spec.describe()}: leave data.warmup=[]"
         )
     bad = [length for length in lengths if not (0 < length < spec.length and spec.length % length == 0)]
     if bad:
-        raise ValueError(
+        raise TriadError(
             f"data.warmup={lengths}: each window length must divide the track's {spec.length:,} positions and be "
             f"shorter, and {', '.join(map(str, bad))} does not (a power of two below it does)"
         )
