@@ -73,11 +73,12 @@ def score(job: Path, near: int, threads: int) -> dict[str, float] | None:
     """The job's test predictions scored near and far from changes (predicted once, into the job's folder)."""
     predictions, scores = job / "predictions.csv", job / "positions.json"
     if not (job / "checkpoints" / "best.ckpt").is_file():
-        return None  # a failed job: the table counts it
+        return None  # a failed job: left out, and its cell's count (n) shows it
     if not scores.is_file():
         if not predictions.is_file():
             command = [sys.executable, "-m", "src.predict", f"ckpt_path={job}/checkpoints/best.ckpt"]
-            run([*command, f"output={predictions}"], job / "predict.log", threads)
+            if run([*command, f"output={predictions}"], job / "predict.log", threads) != 0:
+                return None  # its predict.log says why; the next run of the tool tries again
         result = {**report(predictions, near), "minutes": minutes(job)}
         temporary = scores.with_suffix(".tmp")
         temporary.write_text(json.dumps(result))
