@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from src.backbones.hyena import CausalFFTConv, Hyena
+from src.backbones import hyena
+from src.backbones.hyena import CausalFFTConv, Hyena, HyenaOperator
 
 
 def direct_causal_conv(v: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
@@ -43,3 +44,37 @@ def test_hyena_in_float32_stays_within_float_error_of_the_same_weights_in_float6
     torch.testing.assert_close(out32, out64, rtol=0, atol=1e-4)
     for name, grad in grads64.items():
         torch.testing.assert_close(grads32[name], grad, rtol=1e-3, atol=1e-4 * grad.abs().max().item(), msg=name)
+
+
+def plain_operator(op: HyenaOperator, u: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The same operator as the paper writes it: whole tensors, Conv1d on a transposed copy, autograd's FFTs."""
+    length, order = u.shape[1], op.order
+    z = op.short(torch.nn.functional.pad(op.project(u).transpose(1, 2), (op.short.kernel_size[0] - 1, 0)))
+    *gates, v = z.chunk(order + 1, dim=1)  # (B, D, L) each
+    v = v * mask[:, None, :]
+    h = op.filter.mlp(op.filter.features[:length]).T.unflatten(0, (order, -1)) * op.filter.window[:, :length]
+    for n, gate in enumerate(gates):
+        y = torch.fft.irfft(torch.fft.rfft(v, n=2 * length) * torch.fft.rfft(h[n], n=2 * length), n=2 * length)
+        v = gate * (y[..., :length] + op.bias[n, :, None] * v)
+    return op.out(v.transpose(1, 2))
+
+
+@pytest.mark.parametrize("group", [1 << 20, 64 * 3, 64])  # all 7 channels at once; groups of 3, 3 and 1; of 1
+def test_the_operator_in_groups_of_channels_equals_the_plain_operator(group: int, monkeypatch) -> None:
+    monkeypatch.setattr(hyena, "GROUP", group)  # values a group holds: batch 2 × 32 positions × its channels
+    torch.manual_seed(0)
+    op = HyenaOperator(width=7, order=2, max_length=32, short_kernel=3, hidden=8, bands=2).double()
+    u = torch.randn(2, 32, 7, dtype=torch.float64)
+    mask = torch.ones(2, 32, dtype=torch.float64)
+    mask[1, 20:] = 0
+    weights = torch.randn(2, 32, 7, dtype=torch.float64)
+    results = []
+    for run in (op.forward, lambda u, mask: plain_operator(op, u, mask)):
+        op.zero_grad()
+        out = run(u, mask)
+        (out * weights).sum().backward()
+        results.append((out, {name: p.grad.clone() for name, p in op.named_parameters()}))
+    (fast, fast_grads), (plain, plain_grads) = results
+    torch.testing.assert_close(fast, plain)
+    for name, grad in plain_grads.items():
+        torch.testing.assert_close(fast_grads[name], grad, msg=name)
