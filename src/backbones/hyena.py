@@ -14,13 +14,15 @@ version before it, outputs within float error of it and of float64:
   - the operator runs channels-first, (B, D, L), the layout the FFTs read: the projection and the filter MLP's last
     layer write that layout directly, so no signal is transposed in memory;
   - the recurrence (short convolution, gates, long convolutions) runs one group of channels at a time, each group
-    about ``GROUP`` values: every channel at 4k positions, 16 of 128 at 65k, one at 1M. Whole, each intermediate
+    about ``GROUP`` values: every channel at 4k positions, 16 of 128 at 65k, 4 at 262k. Whole, each intermediate
     signal at 65k is 32 MB or more: more than the cache holds, and more than glibc's malloc keeps in its heap, so
     each one is a fresh mmap whose pages the kernel faults in and zeroes at first touch (with malloc told never to
     mmap, ``MALLOC_MMAP_MAX_=0``, the ungrouped version ran nearly as fast as this one, at 20-40 % more peak
     memory). A group's signals are a few MB, reused from the heap while still in the cache. Grouping made a pass
     at 65k 1.4-1.7x faster (3.5-3.9 s against 2.2-2.6 s, interleaved), at 262k 1.7x (31.5 s against 18.6 s), and
-    left 4k unchanged.
+    left 4k unchanged. Groups of fewer than ``MIN_GROUP`` channels were slower than none (1M positions, width 64, one
+    channel a group: 114 s against 86 s; a channel's signal alone is then out of the cache, and one FFT at a time
+    uses one thread), so longer sequences run whole.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from torch.autograd.function import once_differentiable
 from src.backbones.sequence import InputEmbedding, through
 
 GROUP = 1 << 20  # batch × channels × positions the recurrence takes at once: 4 MiB a signal in float32
+MIN_GROUP = 4  # fewer channels than this in a group (over 262k positions at batch 1): no groups
 
 
 class Sine(nn.Module):
@@ -139,7 +142,8 @@ class HyenaOperator(nn.Module):
         weight = self.project.weight.expand(batch, -1, -1)  # ((N + 1) D, D) for each sample
         z = torch.baddbmm(self.project.bias[:, None], weight, u.mT)  # (B, (N + 1) D, L)
         filters = self.filter(length)  # (N, D, L)
-        group = max(1, min(width, GROUP // (batch * length)))  # channels in a group: c
+        group = GROUP // (batch * length)  # channels in a group: c
+        group = width if group < MIN_GROUP else min(group, width)
         pieces = zip(
             z.unflatten(1, (self.order + 1, width)).split(group, dim=2),  # (B, N + 1, c, L) each
             self.short.weight.view(self.order + 1, width, -1).split(group, dim=1),  # (N + 1, c, k)

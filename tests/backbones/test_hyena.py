@@ -59,15 +59,19 @@ def plain_operator(op: HyenaOperator, u: torch.Tensor, mask: torch.Tensor) -> to
     return op.out(v.transpose(1, 2))
 
 
-@pytest.mark.parametrize("group", [1 << 20, 64 * 3, 64])  # all 7 channels at once; groups of 3, 3 and 1; of 1
-def test_the_operator_in_groups_of_channels_equals_the_plain_operator(group: int, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("group", "least"),
+    [(1 << 20, 4), (64 * 4, 4), (64 * 2, 4), (64, 1)],  # of 9 channels: all; 4, 4, 1; all (2 < 4); 9 of 1
+)
+def test_the_operator_in_groups_of_channels_equals_the_plain_operator(group: int, least: int, monkeypatch) -> None:
     monkeypatch.setattr(hyena, "GROUP", group)  # values a group holds: batch 2 × 32 positions × its channels
+    monkeypatch.setattr(hyena, "MIN_GROUP", least)
     torch.manual_seed(0)
-    op = HyenaOperator(width=7, order=2, max_length=32, short_kernel=3, hidden=8, bands=2).double()
-    u = torch.randn(2, 32, 7, dtype=torch.float64)
+    op = HyenaOperator(width=9, order=2, max_length=32, short_kernel=3, hidden=8, bands=2).double()
+    u = torch.randn(2, 32, 9, dtype=torch.float64)
     mask = torch.ones(2, 32, dtype=torch.float64)
     mask[1, 20:] = 0
-    weights = torch.randn(2, 32, 7, dtype=torch.float64)
+    weights = torch.randn(2, 32, 9, dtype=torch.float64)
     results = []
     for run in (op.forward, lambda u, mask: plain_operator(op, u, mask)):
         op.zero_grad()
