@@ -15,7 +15,7 @@ from src.runs.metrics import read_rows, rows
 from tests.helpers import finish, run_cli, start_cli, wait_until
 
 pytestmark = pytest.mark.train  # every test here runs commands
-RUN = ["data.num_train=30000", "trainer.max_epochs=4", "callbacks.early_stopping.patience=10"]  # ~1 s an epoch here
+RUN = ["data.num_train=30000", "trainer.max_epochs=6", "callbacks.early_stopping.patience=10"]  # 0.3-1 s an epoch
 TOLERANCE = 1e-6  # the same batches and optimiser states: only summation order may differ
 
 
@@ -35,11 +35,19 @@ def values(run: Path) -> dict[str, list[tuple[int, float]]]:
     return series
 
 
-def interrupt(args: list[str], run: Path, signum: int, after_epochs: int, rng: random.Random) -> str:
-    """Start a run, let ``after_epochs`` epochs be saved, wait a random part of an epoch, send ``signum``."""
-    process = start_cli("src.train", *args, output=run.parent / f"{run.name}-{signum}-{after_epochs}.out")
-    wait_until(lambda: epochs_saved(run) >= after_epochs, process)
-    time.sleep(rng.uniform(0.0, 0.8))  # the fault's random point, somewhere in the next epoch (not a wait to pass)
+def interrupt(args: list[str], run: Path, signum: int, rng: random.Random) -> str:
+    """Start a run, time the next epoch it saves, then send ``signum`` at a random point of the epoch after.
+
+    The point is a random share of an epoch as long as the one just timed, so that it falls inside the next epoch
+    however fast this machine runs (a fixed delay once outlasted whole epochs, and the run ended before the signal).
+    """
+    process = start_cli("src.train", *args, output=run.parent / f"{run.name}-{signum}.out")
+    first = epochs_saved(run)  # 0 for a new run; what it resumes from otherwise
+    wait_until(lambda: epochs_saved(run) > first, process)
+    start = time.monotonic()
+    wait_until(lambda: epochs_saved(run) > first + 1, process)
+    epoch = time.monotonic() - start
+    time.sleep(rng.uniform(0.0, 0.8) * epoch)  # the fault's random point (not a wait to pass)
     os.kill(process.pid, signum)
     result = finish(process)
     expected = 128 + signum if signum != signal.SIGKILL else -signal.SIGKILL
@@ -55,8 +63,8 @@ def test_kill9_then_sigterm_then_resume_equals_an_uninterrupted_run(tmp_path: Pa
     straight, run = tmp_path / "straight", tmp_path / "run"
     assert run_cli("src.train", *RUN, f"hydra.run.dir={straight}").returncode == 0
 
-    interrupt([*RUN, f"hydra.run.dir={run}"], run, signal.SIGKILL, 1, rng)
-    said = interrupt([f"resume={run}"], run, signal.SIGTERM, epochs_saved(run) + 1, rng)
+    interrupt([*RUN, f"hydra.run.dir={run}"], run, signal.SIGKILL, rng)  # in epoch 3 of 6, as a rule
+    said = interrupt([f"resume={run}"], run, signal.SIGTERM, rng)  # in the third epoch it trains: 5 of 6
     assert "stopped by SIGTERM" in said and f"python -m src.train resume={run}" in said and "Traceback" not in said
     result = run_cli("src.train", f"resume={run}")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -85,7 +93,7 @@ def test_a_requeued_slurm_job_continues_its_own_folder(tmp_path: Path) -> None:
     """SLURM re-runs a requeued job's command (same folder), with SLURM_RESTART_COUNT set: it continues last.ckpt."""
     straight, run = tmp_path / "straight", tmp_path / "run"
     assert run_cli("src.train", *RUN, f"hydra.run.dir={straight}").returncode == 0
-    interrupt([*RUN, f"hydra.run.dir={run}"], run, signal.SIGKILL, 1, random.Random(0))  # the time limit
+    interrupt([*RUN, f"hydra.run.dir={run}"], run, signal.SIGKILL, random.Random(0))  # the time limit
     result = run_cli("src.train", *RUN, f"hydra.run.dir={run}", env={"SLURM_RESTART_COUNT": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "SLURM requeue #1: continuing" in result.stdout + result.stderr
