@@ -77,8 +77,7 @@ class HyenaFilter(nn.Module):
 
     def forward(self, length: int) -> Tensor:
         """The filters for sequences of ``length`` positions, channels-first.  -> (N, D, L)."""
-        *hidden, last = self.mlp
-        a = nn.Sequential(*hidden)(self.features[:length])  # (L, hidden)
+        a, last = self.mlp[:-1](self.features[:length]), self.mlp[-1]  # (L, hidden), the last Linear
         h = torch.addmm(last.bias[:, None], last.weight, a.T)  # (N D, L): the last layer, written channels-first
         return h.unflatten(0, (self.order, -1)) * self.window[:, :length]
 
