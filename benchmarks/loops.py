@@ -26,6 +26,7 @@ from src.cli.compose import compose_run
 from src.cli.job import prepare
 from src.data.batch import Batch
 from src.module import TriadModule
+from src.speed import NVML_CHECK
 
 
 @dataclass
@@ -65,6 +66,23 @@ class ClockCallback(pl.Callback):
     def on_train_batch_start(self, trainer: pl.Trainer, pl_module: Any, batch: Any, batch_idx: int) -> None:
         """Tick at every step's start."""
         self.clock.tick(trainer.current_epoch, batch_idx, int(trainer.num_training_batches))
+
+
+@contextlib.contextmanager
+def lightning_environment(imported: bool) -> Iterator[None]:
+    """The variable Lightning's import sets for torch: set (``imported``), or absent as in a plain PyTorch process.
+
+    tasktriad's run drops it where it only costs time (src/speed.py, ``skip_nvml_probe``); bare Lightning keeps it.
+    """
+    saved = os.environ.pop(NVML_CHECK, None)
+    if imported:
+        os.environ[NVML_CHECK] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop(NVML_CHECK, None)
+        if saved is not None:
+            os.environ[NVML_CHECK] = saved
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ def cases(quick: bool) -> dict[str, Case]:
 
 def measure(overrides: list[str], device: str, rounds: int, epochs: int | None) -> dict[str, Any]:
     """Median step and fit seconds of both contestants, alternating over ``rounds``."""
-    from benchmarks.loops import bare_lightning_fit, compose, framework_fit, plain_fit
+    from benchmarks.loops import bare_lightning_fit, compose, framework_fit, lightning_environment, plain_fit
     from benchmarks.plain_data import plain_batches
 
     results: dict[str, list[Any]] = {"framework": [], "plain": [], "lightning": []}
@@ -66,14 +66,16 @@ def measure(overrides: list[str], device: str, rounds: int, epochs: int | None) 
             if "cfg" not in holder:
                 ours()
             train, val = plain_batches(holder["datamodule"], holder["cfg"])
-            timings = plain_fit(holder["model"], train, val, holder["cfg"], device, Path(tmp))
+            with lightning_environment(imported=False):
+                timings = plain_fit(holder["model"], train, val, holder["cfg"], device, Path(tmp))
             results["plain"].append(timings)
             return timings.fit
 
         def bare() -> float:
             if "cfg" not in holder:
                 ours()
-            timings = bare_lightning_fit(holder["model"], holder["datamodule"], holder["cfg"], device)
+            with lightning_environment(imported=True):
+                timings = bare_lightning_fit(holder["model"], holder["datamodule"], holder["cfg"], device)
             results["lightning"].append(timings)
             return timings.fit
 

@@ -17,6 +17,10 @@ trick                 what it replaces                                          
                                                                                              1.3-2.6 % of the step
 ``load_npy``          ``np.load``'s header parsing (``ast.literal_eval``) for every file     most of a tiny
                                                                                              file's read
+``skip_nvml_probe``   a failed load of the NVIDIA driver's NVML library in every             12-14 % of the step
+                      ``torch.cuda.is_available()`` (AdamW asks once a step) where the       (on a machine
+                      driver is missing                                                      without NVIDIA's
+                                                                                             driver)
 ====================  =====================================================================  ===================
 
 Each leans on an attribute or method its library does not promise to keep; ``tests/test_speed.py`` fails if
@@ -26,8 +30,10 @@ upstream moves one (the trick would then silently stop saving anything, or break
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import math
+import os
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -35,6 +41,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import torch
 import torch.autograd.profiler as torch_profiler
 from lightning.pytorch import callbacks
 from lightning.pytorch.callbacks import TQDMProgressBar
@@ -48,6 +55,7 @@ from torch.utils.data.dataloader import (
 )
 
 NPY_MAGIC = b"\x93NUMPY"
+NVML_CHECK, NVML_LIBRARY = "PYTORCH_NVML_BASED_CUDA_CHECK", "libnvidia-ml.so.1"  # torch's variable and library
 
 
 class CheapHookNames:
@@ -199,3 +207,23 @@ def load_npy(path: Path) -> np.ndarray:
         raise ValueError(f"the file is truncated: {len(buffer) - start} bytes of data for shape {shape} of {dtype}")
     array = np.frombuffer(buffer, dtype=dtype, count=count, offset=start)
     return array.reshape(shape, order="F" if fortran else "C")
+
+
+def skip_nvml_probe() -> bool:
+    """Where NVIDIA's NVML library cannot be loaded, drop ``PYTORCH_NVML_BASED_CUDA_CHECK``; True if it was dropped.
+
+    Lightning's import sets that variable, so that ``torch.cuda.is_available()`` counts devices through NVML and
+    leaves CUDA uninitialised (forked workers stay usable). Where the library is missing (a machine without
+    NVIDIA's driver, with torch built for CUDA), each such count is a failed ``dlopen`` after which torch asks the
+    CUDA runtime, which is what it asks without the variable: the same answer, about 0.15 ms later. AdamW asks
+    once a step (its graph-capture check), 12-14 % of the default run's step. Where the library loads, the
+    variable stays.
+    """
+    if os.environ.get(NVML_CHECK) != "1" or not torch.backends.cuda.is_built():
+        return False
+    try:
+        ctypes.CDLL(NVML_LIBRARY)
+    except OSError:
+        del os.environ[NVML_CHECK]
+        return True
+    return False

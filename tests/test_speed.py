@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import inspect
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,18 @@ from lightning.pytorch.profilers import PassThroughProfiler
 from lightning.pytorch.trainer import call
 from torch.utils.data import DataLoader, Dataset, IterableDataset
 
-from src.speed import CheapHookNames, Loader, ModelCheckpoint, NoProfiler, TimedProgressBar, load_npy, parse_header
+from src.speed import (
+    NVML_CHECK,
+    NVML_LIBRARY,
+    CheapHookNames,
+    Loader,
+    ModelCheckpoint,
+    NoProfiler,
+    TimedProgressBar,
+    load_npy,
+    parse_header,
+    skip_nvml_probe,
+)
 
 
 class Module(CheapHookNames, pl.LightningModule):
@@ -222,3 +235,38 @@ def test_malformed_files_refused(tmp_path: Path, content: bytes | str | None, re
         path.write_bytes(content)
     with pytest.raises(ValueError, match=reason):
         load_npy(path)
+
+
+def test_torch_still_counts_devices_through_nvml_when_the_variable_is_set() -> None:
+    assert "PYTORCH_NVML_BASED_CUDA_CHECK" in inspect.getsource(torch.cuda._nvml_based_avail)  # noqa: SLF001
+    assert "_nvml_based_avail()" in inspect.getsource(torch.cuda.is_available)
+    assert NVML_LIBRARY in inspect.getsource(torch.cuda._raw_device_count_nvml)  # noqa: SLF001
+
+
+@pytest.mark.parametrize("loads", [True, False])
+def test_the_variable_goes_only_where_the_library_does_not_load(loads: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    def load(name: str) -> object:
+        if not loads:
+            raise OSError(f"{name}: cannot open shared object file")
+        return object()
+
+    monkeypatch.setenv(NVML_CHECK, "1")
+    monkeypatch.setattr(ctypes, "CDLL", load)
+    monkeypatch.setattr(torch.backends.cuda, "is_built", lambda: True)
+    assert skip_nvml_probe() is not loads
+    assert (os.environ.get(NVML_CHECK) == "1") is loads
+
+
+def test_without_the_variable_or_a_cuda_build_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(NVML_CHECK, raising=False)
+    assert skip_nvml_probe() is False and NVML_CHECK not in os.environ
+    monkeypatch.setenv(NVML_CHECK, "1")
+    monkeypatch.setattr(torch.backends.cuda, "is_built", lambda: False)
+    assert skip_nvml_probe() is False and os.environ[NVML_CHECK] == "1"
+
+
+def test_this_machine_gets_the_same_answer_with_and_without_the_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NVML_CHECK, "1")
+    probed = (torch.cuda.is_available(), torch.cuda.device_count())
+    skip_nvml_probe()
+    assert (torch.cuda.is_available(), torch.cuda.device_count()) == probed
