@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,23 @@ def test_the_step_benchmark_records_every_figure_as_a_json_line(tmp_path: Path) 
             assert figures[f"step/{model}/{figure}"]["value"] > 0
         assert figures[f"fit/{model}/ratio"]["value"] > 0
     assert figures["step/mlp_big/ratio"]["target"] == "<=1.3" and figures["step/mlp_big/ratio"]["device"] == "cpu"
+
+
+@pytest.mark.parametrize("before", [None, "1"])
+def test_the_plain_loop_runs_without_lightnings_variable_and_bare_lightning_with_it(
+    before: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.loops import lightning_environment
+    from src.speed import NVML_CHECK
+
+    monkeypatch.delenv(NVML_CHECK, raising=False)
+    if before is not None:
+        monkeypatch.setenv(NVML_CHECK, before)
+    with lightning_environment(imported=False):
+        assert NVML_CHECK not in os.environ  # as in a process that never imported Lightning
+    with lightning_environment(imported=True):
+        assert os.environ[NVML_CHECK] == "1"  # as Lightning's import sets it
+    assert os.environ.get(NVML_CHECK) == before
 
 
 def test_compare_shows_each_figure_of_both_files_and_marks_what_got_worse(tmp_path: Path) -> None:
