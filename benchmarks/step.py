@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Record, alternate, arguments, configure, median, sequence_backbones
+from benchmarks.common import Record, alternate, arguments, configure, cpu_name, median, sequence_backbones
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     configure(args.threads)
     record = Record("step", args)
-    print(f"train step and whole fit, {args.device}, {args.threads} torch thread(s), {args.rounds} rounds")
+    where = f"{args.device} ({cpu_name()}), {args.threads} torch thread(s)"
+    print(f"train step and whole fit, {where}, {args.rounds} rounds")
     for name, case in cases(args.quick).items():
         seen = measure(case.overrides, args.device, args.rounds, epochs=2 if args.quick else case.epochs)
         ours, plain, bare = seen["framework"], seen["plain"], seen["lightning"]

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, Record, arguments, configure, sequence_backbones
+from benchmarks.common import ROOT, Record, arguments, configure, cpu_name, sequence_backbones
 
 START, LONGEST, PATIENCE = 1024, 1 << 20, 30.0  # lengths from START to LONGEST; stop after a pass over PATIENCE s
 SETTINGS = {"width": 128, "depth": 2}
@@ -163,7 +163,7 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     configure(args.threads)
     record = Record("throughput", args)
-    print(f"throughput against length, {args.device}, {args.threads} torch thread(s)")
+    print(f"throughput against length, {args.device} ({cpu_name()}), {args.threads} torch thread(s)")
     print(f"  a process that imports torch and builds nothing: {idle_mib():.0f} MiB")
     seen = table(record, args)
     hyena_against_attention(record, seen, args)
