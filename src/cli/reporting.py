@@ -25,8 +25,20 @@ def fail(message: str, code: int = EXIT_USER_ERROR) -> NoReturn:
 
 
 def unwrapped(err: BaseException) -> BaseException:
-    """The TriadError behind a Hydra instantiation error (its message says what to do), else the error itself."""
-    return err.__cause__ if isinstance(err, InstantiationException) and isinstance(err.__cause__, TriadError) else err
+    """The error behind a Hydra instantiation error, where it speaks to the user; else the error itself.
+
+    A TriadError says what to do. A constructor's ValueError (``data.num_train=0``) names the wrong value: it is
+    shown with the config key whose build raised it (``data: need num_train ... >= 1, got 0``), without Hydra's
+    "Error in call to target" wrapping.
+    """
+    if not isinstance(err, InstantiationException):
+        return err
+    if isinstance(err.__cause__, TriadError):
+        return err.__cause__
+    if type(err.__cause__) is ValueError:
+        _, marked, key = str(err).rpartition("\nfull_key: ")  # Hydra ends its message with the key, when it has one
+        return TriadError(f"{key}: {err.__cause__}" if marked else str(err.__cause__))
+    return err
 
 
 def fail_with(err: BaseException) -> NoReturn:
