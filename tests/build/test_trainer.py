@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
 from importlib.metadata import metadata
 from pathlib import Path
 
 import pytest
+import torch
 from hydra.utils import get_class
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.profilers import SimpleProfiler
@@ -14,7 +17,7 @@ from lightning.pytorch.profilers import SimpleProfiler
 from src.build.trainer import instantiate_trainer
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
-from src.speed import NoProfiler
+from src.speed import NVML_CHECK, NoProfiler
 from tests.helpers import fast_train_cfg, options
 
 
@@ -38,6 +41,22 @@ def test_no_profiler_costs_nothing_and_a_chosen_profiler_replaces_it(tmp_path: P
         assert inside is None
     chosen = instantiate_trainer(fast_train_cfg(["debug=profiler"], tmp_path / "b"))
     assert isinstance(chosen.profiler, SimpleProfiler)
+
+
+@pytest.mark.parametrize("loads", [True, False])
+def test_a_trainer_drops_the_nvml_variable_only_where_the_library_does_not_load(
+    loads: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def load(name: str) -> object:
+        if not loads:
+            raise OSError(f"{name}: cannot open shared object file")
+        return object()
+
+    monkeypatch.setenv(NVML_CHECK, "1")  # as Lightning's import sets it
+    monkeypatch.setattr(ctypes, "CDLL", load)
+    monkeypatch.setattr(torch.backends.cuda, "is_built", lambda: True)
+    instantiate_trainer(fast_train_cfg([], tmp_path))
+    assert (os.environ.get(NVML_CHECK) == "1") is loads
 
 
 def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) -> None:
