@@ -5,6 +5,8 @@ from __future__ import annotations
 import ctypes
 import inspect
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from src.speed import (
     ModelCheckpoint,
     NoProfiler,
     TimedProgressBar,
+    keep_freed_memory,
     load_npy,
     parse_header,
     skip_nvml_probe,
@@ -270,3 +273,35 @@ def test_this_machine_gets_the_same_answer_with_and_without_the_probe(monkeypatc
     probed = (torch.cuda.is_available(), torch.cuda.device_count())
     skip_nvml_probe()
     assert (torch.cuda.is_available(), torch.cuda.device_count()) == probed
+
+
+STEPS = """
+import resource, torch
+from src.speed import keep_freed_memory
+
+def step() -> int:  # the page faults of filling a 64 MiB block (freed at the end, as a step's activations are)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    torch.ones(16 << 20)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+print(step(), step(), keep_freed_memory(), step(), step(), step())
+"""
+
+
+def test_kept_memory_is_refilled_without_page_faults() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    root = Path(__file__).parents[1]  # a process of its own: the setting is for the rest of the process
+    shown = subprocess.run([sys.executable, "-c", STEPS], capture_output=True, text=True, env=env, cwd=root, check=True)
+    first, second, kept, *_, later = shown.stdout.split()
+    if kept == "False":  # not glibc (macOS): nothing was changed, and nothing is promised
+        return
+    assert int(first) >= 16_000 and int(second) >= 16_000  # 16,384 pages of 4 KiB mapped afresh, at every step
+    assert int(later) < 1_000  # a block freed by an earlier step is filled again (the heap's first steps grow it)
+
+
+@pytest.mark.parametrize("variable", ["MALLOC_ARENA_MAX", "GLIBC_TUNABLES"])
+def test_a_users_own_malloc_setting_is_left_as_it_is(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    called = []
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: called.append(name))
+    monkeypatch.setenv(variable, "2" if variable.startswith("MALLOC") else "glibc.malloc.arena_max=2")
+    assert keep_freed_memory() is False and not called

@@ -20,7 +20,7 @@ from src.callbacks import ForwardStopSignal, ReportToTrial, StopOnDivergence
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
 from src.runs.life import Run
-from src.speed import NoProfiler, skip_nvml_probe
+from src.speed import NoProfiler, keep_freed_memory, skip_nvml_probe
 
 log = logging.getLogger(__name__)
 EXTRAS = {"tensorboard": "loggers"}  # entry name -> pyproject extra, where the two differ
@@ -73,6 +73,8 @@ def instantiate_trainer(cfg: DictConfig, run: Run | None = None) -> pl.Trainer:
     log.info(f"Trainer: <{cfg.trainer._target_}>")
     if skip_nvml_probe():  # the same answer to "is there a GPU?", without a failed library load each step
         log.debug("No NVML library: torch.cuda.is_available() asks the CUDA runtime directly.")
+    if keep_freed_memory():  # a long sequence's activations reused from the heap, not mapped afresh each step
+        log.debug("glibc malloc: blocks under 256 MiB come from its heap, and are kept there when freed.")
     quiet = {} if cfg.trainer.get("profiler") is not None else {"profiler": NoProfiler()}  # no profiling, at no cost
     return instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False, plugins=[CheckpointFiles()], **quiet)
 

@@ -14,6 +14,7 @@ from hydra.utils import get_class
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.profilers import SimpleProfiler
 
+from src.build import trainer as trainer_module
 from src.build.trainer import instantiate_trainer
 from src.errors import TriadError
 from src.runs.checkpoints import CheckpointFiles
@@ -57,6 +58,13 @@ def test_a_trainer_drops_the_nvml_variable_only_where_the_library_does_not_load(
     monkeypatch.setattr(torch.backends.cuda, "is_built", lambda: True)
     instantiate_trainer(fast_train_cfg([], tmp_path))
     assert (os.environ.get(NVML_CHECK) == "1") is loads
+
+
+def test_a_trainer_keeps_freed_memory_for_reuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(trainer_module, "keep_freed_memory", lambda: calls.append(True) or True)
+    instantiate_trainer(fast_train_cfg([], tmp_path))
+    assert calls == [True]
 
 
 def test_without_a_logger_the_learning_rate_monitor_is_left_out(tmp_path: Path) -> None:
