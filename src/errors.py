@@ -17,3 +17,7 @@ class DivergedError(TriadError):
     """Training met a non-finite loss: the run stopped, and its message names where and the likely causes."""
 
     exit_code = 3
+
+
+class OutOfMemory(TriadError):
+    """The run needed more memory than its device has: the message says what it ran out on and what to lower."""

@@ -28,8 +28,9 @@ def table_value(stdout: str, metric: str) -> float:
         (["backbone.hiden=3"], "backbone.hiden"),  # stopped when the config is composed (src/cli/overrides.py)
         (["data/sampler=teacher", "task=classification"], "Tasks that fit this data: task=regression"),  # at build
         (["data.batch_size=0"], "tasktriad: error: data: need num_train, num_val, num_test, batch_size >= 1, got"),
+        ([f"data.sampler.dim={1 << 40}"], "tasktriad: error: out of memory: DefaultCPUAllocator"),  # 4 TiB at build
     ],
-    ids=["misspelled-key", "incompatible", "constructor-value"],
+    ids=["misspelled-key", "incompatible", "constructor-value", "out-of-memory"],
 )
 def test_bad_input_stops_with_one_message_and_no_traceback(args: list[str], named: str, logs: dict[str, str]) -> None:
     result = run_cli("src.train", *args, *FAST, env=logs)

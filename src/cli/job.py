@@ -28,7 +28,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from src.cli.hydra_driver import publish_job
-from src.cli.reporting import USER_ERRORS, causes, fail_with, innermost, unwrapped
+from src.cli.reporting import USER_ERRORS, causes, fail_with, innermost, out_of_memory, unwrapped
 from src.errors import TriadError
 from src.runs.folder import atomic_write, checkpoint_file, failure_file
 from src.runs.life import Run, decide
@@ -43,7 +43,8 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
 
     A single run is decided before Hydra makes its folder and handed in as ``run``; a job of a sweep is decided
     here, from its own composition.
-    - A user error (bad config, data, file; a diverged run) is one message and exit 2 (3 for a divergence).
+    - A user error (bad config, data, file; a diverged run; out of memory) is one message and exit 2 (3 for a
+      divergence).
     - SIGTERM or Ctrl-C says what was saved and how to resume, and exits 143 / 130 (a sweep stops there too).
     - In a multirun, an error fails that job only: one line on screen, the reason in the job's ``failure.txt``,
       and ``None`` returned, which sweepers record as a failed trial; the sweep goes on.
@@ -66,6 +67,7 @@ def guarded(body: Callable[[DictConfig, Run], T]) -> Callable[..., T | None]:
                 if not isinstance(err, Exception):
                     raise
                 log.debug("full traceback of the error below", exc_info=True)  # file handler only (DEBUG)
+                err = out_of_memory(err, cfg) or err
                 message = str(unwrapped(err)) if isinstance(err, USER_ERRORS) else f"{type(err).__name__}: {err}"
                 if multirun:
                     record_failure(run_dir, message)
