@@ -3,10 +3,11 @@
 Run:  python -m benchmarks.throughput [--threads 2] [--quick]      (or: make bench)
 
 Each point is one forward and backward pass of the backbone alone (built from its defaults at width 128 and depth 2,
-token inputs, batch 1), in a fresh process, so that its peak resident memory is its own. A backbone's lengths
-double from 1,024 until one pass takes over 30 s (the next would take over a minute). Then, side by side:
-Hyena's figures against the transformer's, bf16 autocast against float32, and tasktriad's step against a plain
-PyTorch loop at 4k and 64k positions (copy_number, batch 1; at least five alternating rounds).
+token inputs, batch 1), in a fresh process, so that its peak resident memory is its own, with malloc set as in a
+tasktriad run (``keep_freed_memory``, src/speed.py). A backbone's lengths double from 1,024 until one pass takes
+over 30 s (the next would take over a minute). Then, side by side: Hyena's figures against the transformer's, bf16
+autocast against float32, and tasktriad's step against a plain PyTorch loop at 4k and 64k positions (copy_number,
+batch 1; at least five alternating rounds; both in one process, so with the same malloc settings).
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def one_pass(backbone: str, length: int, batch: int, threads: int, autocast: boo
     from hydra.utils import get_object
 
     from schemas.store import options, target_of
+    from src.speed import keep_freed_memory
 
+    keep_freed_memory()  # malloc as a tasktriad run sets it (the trainer's build does this)
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     cls: Any = get_object(str(target_of(options("backbone")[backbone])))
@@ -145,10 +148,11 @@ def framework_against_plain(record: Record, device: str, rounds: int, quick: boo
     for backbone in ("hyena", "tcn"):
         for length in (4096,) if quick else (4096, 65536):
             steps = 30 if length <= 4096 else 6  # an epoch of 1.5-4 s at 4k: 29 timed steps, not 5, steady the figure
+            epochs = 3 if length <= 4096 else 2  # at 4k, two timed epochs a round (the first warms up): half the spread
             overrides = [f"backbone={backbone}", "backbone.width=128", "data/sampler=copy_number"]
             overrides += [f"data.sampler.length={length}", "data.batch_size=1", f"data.num_train={steps}"]
             overrides += ["data.num_val=1"]
-            seen = fits(overrides, device, rounds, epochs=2, bare_lightning=False)
+            seen = fits(overrides, device, rounds, epochs=epochs, bare_lightning=False)
             ours, plain = seen["framework"], seen["plain"]
             record.figure(f"long_step/{backbone}/{length}/plain", plain["step"] * 1e3, "ms")
             record.figure(f"long_step/{backbone}/{length}/tasktriad", ours["step"] * 1e3, "ms")
