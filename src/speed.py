@@ -1,4 +1,4 @@
-"""Speed tricks: every use of a private Lightning, torch or numpy API made for speed, each with its measured gain.
+"""Speed tricks: every private Lightning, torch or numpy API, or C library setting, used for speed, with its gain.
 
 The rest of tasktriad reads as plain Lightning; what is here replaces a piece of bookkeeping that costs a few per
 cent of a small model's step, or of a data loader's throughput. The default run (an MLP of two 128-unit layers on
@@ -25,8 +25,9 @@ trick                 what it replaces                                          
                       32 MiB, every step                                                     at 65k positions
 ====================  =====================================================================  ===================
 
-Each leans on an attribute or method its library does not promise to keep; ``tests/test_speed.py`` fails if
-upstream moves one (the trick would then silently stop saving anything, or break).
+Each leans on an attribute or method its library does not promise to keep (``keep_freed_memory``: on glibc's
+malloc); ``tests/test_speed.py`` fails if upstream moves one (the trick would then silently stop saving anything,
+or break).
 """
 
 from __future__ import annotations
@@ -239,10 +240,11 @@ def keep_freed_memory() -> bool:
     By default glibc maps each block over 32 MiB afresh and unmaps it when it is freed, so every step of a long
     sequence faults in and zeroes its activations again: at 65k positions, width 128 (2 CPU threads), a tcn pass
     made 262k page faults (1 GiB) and took 0.77 s against 0.54 s with its blocks kept; a hyena pass 2.1-2.9 s
-    against 1.8-2.0 s. Shorter sequences never reach the threshold (4k: unchanged); a million positions' blocks are
-    over 256 MiB and map as before. The cost is peak memory, by the heap's fragmentation: +11 % for that hyena
-    (2.9 to 3.2 GiB), +40 % for that tcn (0.96 to 1.4 GiB). A ``MALLOC_*`` or ``GLIBC_TUNABLES`` variable in the
-    environment is the user's own choice of these settings: then nothing is changed. Elsewhere than glibc, nothing.
+    against 1.8-2.0 s. Shorter sequences never reach the threshold (4k: unchanged); from 524k positions on, blocks
+    are over 256 MiB and map as before. The cost is peak memory, by the heap's fragmentation, where blocks are under
+    256 MiB: hyena +7-21 % at 65k-262k; the tcn +72 % at 65k (0.96 to 1.6 GiB), +92 % at 262k (2.2 to 4.2 GiB).
+    A ``MALLOC_*`` or ``GLIBC_TUNABLES`` variable in the environment is the user's own choice of these settings:
+    then nothing is changed. Elsewhere than glibc, nothing.
     """
     if "GLIBC_TUNABLES" in os.environ or any(name.startswith("MALLOC_") for name in os.environ):
         return False

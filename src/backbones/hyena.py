@@ -26,7 +26,7 @@ version before it, outputs within float error of it and of float64:
   - outside the recurrence, the blocks' activations at 65k (32-96 MB each) are still fresh mmaps: a tasktriad run
     has malloc keep freed blocks under 256 MiB for reuse (``keep_freed_memory``, src/speed.py). On a CPU where page
     faults cost most (an Intel Xeon, 2 threads), a pass at 65k went from 2.1-2.9 s to 1.8-2.0 s, and at 262k from
-    14-18 s to 12 s, at 8-11 % more peak memory; 4k and 1M are unchanged.
+    14-18 s to 12 s, at 7-21 % more peak memory; 4k and 524k on are unchanged.
 """
 
 from __future__ import annotations
