@@ -25,9 +25,8 @@ trick                 what it replaces                                          
                       32 MiB, every step                                                     at 65k positions
 ====================  =====================================================================  ===================
 
-Each leans on an attribute or method its library does not promise to keep (``keep_freed_memory``: on glibc's
-malloc); ``tests/test_speed.py`` fails if upstream moves one (the trick would then silently stop saving anything,
-or break).
+Each leans on something its library does not promise to keep (an attribute, a method, glibc's malloc settings);
+``tests/test_speed.py`` fails if upstream moves one (the trick would then silently stop saving anything, or break).
 """
 
 from __future__ import annotations
@@ -237,14 +236,10 @@ def skip_nvml_probe() -> bool:
 def keep_freed_memory() -> bool:
     """Have glibc's malloc serve blocks under 256 MiB from its heap, and keep freed ones for reuse; True if set.
 
-    By default glibc maps each block over 32 MiB afresh and unmaps it when it is freed, so every step of a long
-    sequence faults in and zeroes its activations again: at 65k positions, width 128 (2 CPU threads), a tcn pass
-    made 262k page faults (1 GiB) and took 0.77 s against 0.54 s with its blocks kept; a hyena pass 2.1-2.9 s
-    against 1.8-2.0 s. Shorter sequences never reach the threshold (4k: unchanged); from 524k positions on, blocks
-    are over 256 MiB and map as before. The cost is peak memory, by the heap's fragmentation, where blocks are under
-    256 MiB: hyena +7-21 % at 65k-262k; the tcn +72 % at 65k (0.96 to 1.6 GiB), +92 % at 262k (2.2 to 4.2 GiB).
-    A ``MALLOC_*`` or ``GLIBC_TUNABLES`` variable in the environment is the user's own choice of these settings:
-    then nothing is changed. Elsewhere than glibc, nothing.
+    By default glibc maps each block over 32 MiB afresh and unmaps it when freed, so every step of a long sequence
+    faults in and zeroes its activations again (a tcn pass at 65k: 262k page faults, 0.77 s against 0.54 s kept).
+    The cost is peak memory where blocks are under 256 MiB (the heap's fragmentation: +7-92 % at 65k-262k; figures
+    in docs/performance.md). A user's own ``MALLOC_*`` or ``GLIBC_TUNABLES`` variable wins; off glibc, nothing.
     """
     if "GLIBC_TUNABLES" in os.environ or any(name.startswith("MALLOC_") for name in os.environ):
         return False

@@ -23,10 +23,9 @@ version before it, outputs within float error of it and of float64:
     left 4k unchanged. Groups of fewer than ``MIN_GROUP`` channels were slower than none (1M positions, width 64, one
     channel a group: 114 s against 86 s; a channel's signal alone is then out of the cache, and one FFT at a time
     uses one thread), so longer sequences run whole;
-  - outside the recurrence, the blocks' activations at 65k (32-96 MB each) are still fresh mmaps: a tasktriad run
-    has malloc keep freed blocks under 256 MiB for reuse (``keep_freed_memory``, src/speed.py). On a CPU where page
-    faults cost most (an Intel Xeon, 2 threads), a pass at 65k went from 2.1-2.9 s to 1.8-2.0 s, and at 262k from
-    14-18 s to 12 s, at 7-21 % more peak memory; 4k and 524k on are unchanged.
+  - the blocks' other activations at 65k (32-96 MB each) are reused from malloc's heap in a tasktriad run
+    (``keep_freed_memory``, src/speed.py): on an Intel Xeon a pass at 65k went from 2.1-2.9 s to 1.8-2.0 s, at
+    262k from 14-18 s to 12 s, at 7-21 % more peak memory.
 """
 
 from __future__ import annotations
